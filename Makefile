@@ -1,0 +1,49 @@
+# kgbuild: one target per artefact; the logic lives in Python (kgbuild CLI), not here.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FACTS  ?= facts
+DIST   ?= dist
+BIND   ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+
+.PHONY: help run serve test build validate schema bench lint ui clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(VENV)/installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/installed  ## the virtualenv with kgbuild and its test tools
+
+validate: $(VENV)/installed  ## check facts/ and report every problem at once
+	$(BIN)/kgbuild validate $(FACTS)
+
+schema: $(VENV)/installed  ## rewrite schema/facts.schema.json from the models and the facts
+	$(BIN)/kgbuild schema --facts $(FACTS) --output schema/facts.schema.json
+
+build: $(VENV)/installed  ## facts/ + ontology/ -> dist/ (atomic)
+	$(BIN)/kgbuild build --facts $(FACTS) --out $(DIST)
+
+run: build ui  ## build, then serve on http://$(BIND)/
+	$(BIN)/kgbuild serve --bind $(BIND) --dist $(DIST)
+
+test: $(VENV)/installed ui  ## the whole test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/installed  ## benchmarks (ratios against a baseline)
+	$(BIN)/python -m tests.benchmarks
+
+lint: $(VENV)/installed  ## byte-compile everything and check the import direction
+	$(BIN)/python -m compileall -q src tests
+	@! grep -rnE "kgbuild\.(store|web)|from \.\.(store|web)" src/kgbuild/facts src/kgbuild/graph
+
+ui:  ## the query UI's assets (YASGUI from the npm registry); optional
+	@true
+
+clean:
+	rm -rf $(VENV) $(DIST) .dist.builds

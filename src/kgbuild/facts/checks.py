@@ -1,0 +1,187 @@
+"""Facts stage: checks across records: references, periods, overlaps and the sources' stated figures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Iterable, Iterator
+
+from .. import vocab
+from .countries import ISO_SOURCE, iso_country, unknown_code_problem
+from .loader import Facts
+from .models import Chairmanship, Claim, Membership, PartialDate, Record
+from .problems import Problem, did_you_mean
+
+
+def check_facts(facts: Facts) -> list[Problem]:
+    """Every cross-record problem of a facts folder."""
+    problems: list[Problem] = []
+    for check in (check_sources, check_references, check_periods, check_overlaps, check_claims):
+        problems.extend(check(facts))
+    return problems
+
+
+def _all_records(facts: Facts) -> Iterator[Record]:
+    yield from facts.places.values()
+    yield from facts.organisations.values()
+    yield from facts.people.values()
+    yield from facts.memberships
+    yield from facts.chairmanships
+    yield from facts.meetings.values()
+    yield from facts.documents.values()
+    yield from facts.claims
+    yield from facts.country_overrides.values()
+
+
+def check_sources(facts: Facts) -> Iterator[Problem]:
+    """Every cited source is declared in facts/sources.yaml."""
+    declared = set(facts.sources) | {ISO_SOURCE}
+    for record in _all_records(facts):
+        for source in getattr(record, "source", None) or []:
+            if source not in declared:
+                yield Problem(record.origin_of("source"), f"source: unknown source id '{source}'{did_you_mean(source, declared)}; "
+                                             "declare it in facts/sources.yaml or cite a declared one")
+
+
+def check_references(facts: Facts) -> Iterator[Problem]:
+    """Members, chairs, places, countries, meetings and documents that records point at exist."""
+    used = set(facts.countries)
+    for membership in facts.memberships:
+        if membership.member not in facts.organisations and iso_country(membership.member) is None:
+            choices = [*facts.organisations]
+            hint = did_you_mean(membership.member, choices)
+            if len(membership.member) == 2 or not hint:
+                yield unknown_code_problem(membership.member, membership.origin_of("member"), "member", used)
+            else:
+                yield Problem(membership.origin_of("member"), f"member: unknown organisation '{membership.member}'{hint}; "
+                                                 "declare it in facts/organisations.yaml")
+        if membership.member == membership.organisation:
+            yield Problem(membership.origin, f"member: '{membership.member}' cannot be a member of itself; remove the line")
+    for chairmanship in facts.chairmanships:
+        if iso_country(chairmanship.chair) is None:
+            yield unknown_code_problem(chairmanship.chair, chairmanship.origin_of("chair"), "chair", used)
+    for place in facts.places.values():
+        if iso_country(place.country) is None:
+            yield unknown_code_problem(place.country, place.origin_of("country"), "country", used)
+    for person in facts.people.values():
+        if person.country and iso_country(person.country) is None:
+            yield unknown_code_problem(person.country, person.origin_of("country"), "country", used)
+    for meeting in facts.meetings.values():
+        if meeting.place not in facts.places:
+            yield Problem(meeting.origin_of("place"), f"place: unknown place '{meeting.place}'{did_you_mean(meeting.place, facts.places)}; "
+                                          "declare it in facts/places.yaml")
+    for document in facts.documents.values():
+        if document.adopted_at and document.adopted_at not in facts.meetings:
+            yield Problem(document.origin_of("adopted_at"), f"adopted_at: unknown meeting '{document.adopted_at}'"
+                                           f"{did_you_mean(document.adopted_at, facts.meetings)}; meetings are named "
+                                           "{org}-{ordinal} for summits and {org}-{series}-{ordinal} otherwise")
+    for claim in facts.claims:
+        yield from _check_claim_shape(claim, facts)
+
+
+def _check_claim_shape(claim: Claim, facts: Facts) -> Iterator[Problem]:
+    if claim.count == "components":
+        if not claim.document:
+            yield Problem(claim.origin, "a components claim needs `document: <document id>`; add it")
+        elif claim.document not in facts.documents:
+            yield Problem(claim.origin_of("document"), f"document: unknown document '{claim.document}'"
+                                        f"{did_you_mean(claim.document, facts.documents)}; use a document id")
+    elif claim.as_of is None:
+        yield Problem(claim.origin, "a members claim needs `as_of: <date>`, the day the figure was true; add it")
+
+
+def _first_day(moment: PartialDate) -> date:
+    return moment.value
+
+
+def check_periods(facts: Facts) -> Iterator[Problem]:
+    """No period ends before it begins (with a year or month, the latest day it could mean)."""
+    timed: Iterable = [*facts.memberships, *facts.chairmanships]
+    for record in timed:
+        if record.until is not None and record.until.last_day < record.since.value:
+            yield Problem(record.origin_of("until"), f"until: {record.until} is before since: {record.since}; "
+                                         "swap them or correct the dates")
+    for meeting in facts.meetings.values():
+        if meeting.end is not None and meeting.end.last_day < meeting.start.value:
+            yield Problem(meeting.origin_of("end"), f"end: {meeting.end} is before start: {meeting.start}; correct the dates")
+
+
+def _overlap(first: Membership | Chairmanship, second: Membership | Chairmanship) -> bool:
+    """Two periods overlap when each starts before the other ends; a hand-over on one day is no overlap."""
+    first_end = first.until.value if first.until else date.max
+    second_end = second.until.value if second.until else date.max
+    return first.since.value < second_end and second.since.value < first_end
+
+
+def check_overlaps(facts: Facts) -> Iterator[Problem]:
+    """Chairmanships of one organisation never overlap; neither do one member's memberships of one organisation."""
+    chairs: dict[str, list[Chairmanship]] = defaultdict(list)
+    for chairmanship in facts.chairmanships:
+        chairs[chairmanship.organisation].append(chairmanship)
+    for organisation, terms in chairs.items():
+        terms.sort(key=lambda term: (term.since.value, term.origin))
+        for earlier, later in zip(terms, terms[1:]):
+            if _overlap(earlier, later):
+                yield Problem(later.origin, f"chairmanship of {organisation} by '{later.chair}' from {later.since} overlaps "
+                                            f"the one by '{earlier.chair}' ({earlier.since} to {earlier.until or 'now'}, "
+                                            f"at {earlier.origin}); end the earlier one first")
+    members: dict[tuple[str, str], list[Membership]] = defaultdict(list)
+    for membership in facts.memberships:
+        members[(membership.organisation, membership.member)].append(membership)
+    for (organisation, member), periods in members.items():
+        periods.sort(key=lambda period: (period.since.value, period.origin))
+        for earlier, later in zip(periods, periods[1:]):
+            if _overlap(earlier, later):
+                yield Problem(later.origin, f"membership of '{member}' in {organisation} from {later.since} overlaps the one "
+                                            f"at {earlier.origin} ({earlier.since} to {earlier.until or 'now'}); give the "
+                                            "earlier one `until:` or remove one")
+        slugs = [_membership_slug(period, periods) for period in periods]
+        overlapping = any(_overlap(a, b) for a, b in zip(periods, periods[1:]))
+        if len(set(slugs)) < len(slugs) and not overlapping:
+            yield Problem(periods[-1].origin, f"'{member}' has several {organisation} memberships of one status; "
+                                              "keep one line per status (merge the periods)")
+
+
+def _membership_slug(membership: Membership, periods: list[Membership]) -> str:
+    several = len({period.status for period in periods}) > 1
+    return vocab.membership_slug(membership.organisation, membership.member, membership.status, several)
+
+
+def in_force(membership: Membership, day: date) -> bool:
+    """A membership counts on a day from its first day up to, not including, its end."""
+    return membership.since.value <= day and (membership.until is None or day < membership.until.value)
+
+
+def count_for_claim(claim: Claim, facts: Facts) -> int:
+    """What the enumerated facts say for a claim's figure."""
+    if claim.count == "components":
+        document = facts.documents.get(claim.document or "")
+        return len(document.components) if document else 0
+    assert claim.as_of is not None
+    status = claim.status or "full"
+    return sum(
+        1 for membership in facts.memberships
+        if membership.organisation == claim.organisation and membership.status == status
+        and in_force(membership, claim.as_of.value)
+        and (claim.kind is None or (claim.kind == "organisation") == (membership.member in facts.organisations))
+    )
+
+
+def check_claims(facts: Facts) -> Iterator[Problem]:
+    """Each figure a source states matches the records it counts."""
+    for claim in facts.claims:
+        if claim.count == "components" and claim.document not in facts.documents:
+            continue  # reported by check_references
+        if claim.count == "members" and claim.as_of is None:
+            continue
+        found = count_for_claim(claim, facts)
+        if found != claim.value:
+            sources = ", ".join(claim.source)
+            if claim.count == "components":
+                where = facts.documents[claim.document].origin
+                what = f"document '{claim.document}' lists {found} components (at {where})"
+            else:
+                what = (f"the facts list {found} {claim.status or 'full'} {claim.kind or 'member'} memberships of "
+                        f"{claim.organisation} in force on {claim.as_of}")
+            yield Problem(claim.origin, f"claim of {claim.value} ({sources}) disagrees: {what}; add or correct the "
+                                        "records it counts, or the claim")

@@ -1,0 +1,181 @@
+"""Namespaces and IRI minting: the one place that knows how an IRI is made."""
+
+from __future__ import annotations
+
+from typing import Literal as TypingLiteral, get_args
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+DEFAULT_BASE = "https://w3id.org/kgbuild/"
+
+# The ontology namespace is part of the vocabulary contract and does not move with the base IRI:
+# analysts' queries keep working against any deployment.
+ONTOLOGY_IRI = URIRef("https://w3id.org/kgbuild/ontology")
+KG_NS = "https://w3id.org/kgbuild/ontology#"
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+SCHEMA = Namespace("http://schema.org/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+Kind = TypingLiteral[
+    "organisation", "country", "membership", "summit", "meeting", "declaration", "component",
+    "chairmanship", "document", "person", "place", "source", "claim",
+]
+KINDS: tuple[str, ...] = get_args(Kind)
+
+GRAPH_NAMES = ("ontology", "facts", "inferred")
+
+
+class KG(DefinedNamespace):
+    """The kg: terms; a misspelt term raises AttributeError instead of minting a bad IRI."""
+
+    _NS = Namespace(KG_NS)
+    _fail = True
+
+    # classes
+    Organisation: URIRef
+    Member: URIRef
+    Country: URIRef
+    Membership: URIRef
+    MembershipStatus: URIRef
+    Meeting: URIRef
+    Summit: URIRef
+    MinisterialMeeting: URIRef
+    Document: URIRef
+    Declaration: URIRef
+    DeclarationComponent: URIRef
+    Chairmanship: URIRef
+    Person: URIRef
+    Place: URIRef
+    Source: URIRef
+    Claim: URIRef
+    DatePrecision: URIRef
+    # individuals
+    FullMember: URIRef
+    Observer: URIRef
+    Partner: URIRef
+    Day: URIRef
+    Month: URIRef
+    Year: URIRef
+    # properties
+    organisation: URIRef
+    member: URIRef
+    status: URIRef
+    memberOf: URIRef
+    hasMember: URIRef
+    startDate: URIRef
+    endDate: URIRef
+    startDatePrecision: URIRef
+    endDatePrecision: URIRef
+    organisedBy: URIRef
+    ordinal: URIRef
+    series: URIRef
+    location: URIRef
+    venue: URIRef
+    country: URIRef
+    theme: URIRef
+    adoptedAt: URIRef
+    adoptedOn: URIRef
+    adoptedOnPrecision: URIRef
+    issuedBy: URIRef
+    hasComponent: URIRef
+    componentOf: URIRef
+    position: URIRef
+    chairOf: URIRef
+    chair: URIRef
+    isoCode: URIRef
+    foundingDate: URIRef
+    foundingDatePrecision: URIRef
+    role: URIRef
+    mentionedIn: URIRef
+    description: URIRef
+    claimedValue: URIRef
+    claimAbout: URIRef
+    claimKind: URIRef
+    claimStatus: URIRef
+    asOf: URIRef
+
+
+def graph_iri(name: str, base: str = DEFAULT_BASE) -> URIRef:
+    """Name one of the store's named graphs: 'ontology', 'facts' or 'inferred'."""
+    if name not in GRAPH_NAMES:
+        raise ValueError(f"unknown graph {name!r}; expected one of {', '.join(GRAPH_NAMES)}")
+    return URIRef(f"{base}graph/{name}")
+
+
+def resource_iri(kind: str, slug: str, base: str = DEFAULT_BASE) -> URIRef:
+    """Mint the IRI of a resource, e.g. resource_iri('country', 'kz').
+
+    >>> str(resource_iri('summit', 'cica-5'))
+    'https://w3id.org/kgbuild/id/summit/cica-5'
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown resource kind {kind!r}; expected one of {', '.join(KINDS)}")
+    return URIRef(f"{base}id/{kind}/{slug}")
+
+
+def split_resource_iri(iri: str, base: str = DEFAULT_BASE) -> tuple[str, str] | None:
+    """Return (kind, slug) for an IRI minted by resource_iri, or None for any other IRI."""
+    prefix = f"{base}id/"
+    if not iri.startswith(prefix):
+        return None
+    kind, _, slug = iri[len(prefix):].partition("/")
+    if kind not in KINDS or not slug or "/" in slug:
+        return None
+    return kind, slug
+
+
+PREFIXES: dict[str, str] = {
+    "kg": KG_NS,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": str(PROV),
+    "org": str(ORG),
+    "schema": str(SCHEMA),
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "void": str(VOID),
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+
+def resource_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """Prefixes for the resource kinds (kgorg:, kgcountry: ...), for dumps and the query UI."""
+    short = {"organisation": "kgorg", "country": "kgcountry"}
+    return {short.get(kind, f"kg{kind}"): f"{base}id/{kind}/" for kind in KINDS}
+
+
+# Slug rules (DESIGN.md §2). The loader checks uniqueness with the same functions the mapper mints with.
+
+def meeting_slug(organisation: str, series: str, ordinal: int) -> str:
+    """cica-5 for summits, cica-ministerial-6 for any other series."""
+    return f"{organisation}-{ordinal}" if series == "summit" else f"{organisation}-{series}-{ordinal}"
+
+
+def meeting_kind(series: str) -> str:
+    return "summit" if series == "summit" else "meeting"
+
+
+def membership_slug(organisation: str, member: str, status: str, several_statuses: bool) -> str:
+    """cica-kz; cica-th-observer beside cica-th when one member held several statuses."""
+    slug = f"{organisation}-{member}"
+    return f"{slug}-{status}" if several_statuses and status != "full" else slug
+
+
+def chairmanship_slug(organisation: str, chair: str, start_year: int) -> str:
+    return f"{organisation}-{chair}-{start_year}"
+
+
+def component_slug(document: str, position: int) -> str:
+    return f"{document}-{position}"
+
+
+def claim_slug(about: str, count: str, status: str | None, member_kind: str | None, as_of: str | None) -> str:
+    """cica-members-full-country-2021-10-07, asean-culture-of-prevention-components."""
+    return "-".join(part for part in (about, count, status, member_kind, as_of) if part)
