@@ -6,6 +6,7 @@ FACTS  ?= facts
 DIST   ?= dist
 BIND   ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
+YASGUI_JS := node_modules/@zazuko/yasgui/build/yasgui.min.js
 
 .PHONY: help run serve test build validate schema bench lint ui clean
 
@@ -42,8 +43,15 @@ lint: $(VENV)/installed  ## byte-compile everything and check the import directi
 	$(BIN)/python -m compileall -q src tests
 	@! grep -rnE "kgbuild\.(store|web)|from \.\.(store|web)" src/kgbuild/facts src/kgbuild/graph
 
-ui:  ## the query UI's assets (YASGUI from the npm registry); optional
-	@true
+ui:  ## the query UI's assets (YASGUI, pinned in package.json) into node_modules/; optional
+	@if [ node_modules/.package-lock.json -nt package-lock.json ] && [ -f $(YASGUI_JS) ]; then \
+	  echo "ui: YASGUI is installed"; \
+	elif command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund || npm install --no-audit --no-fund || \
+	  echo "note: npm could not install YASGUI; /sparql serves the plain query form instead"; \
+	else \
+	  echo "note: npm not found; /sparql serves the plain query form (install Node.js and npm, then make ui)"; \
+	fi
 
 clean:
 	rm -rf $(VENV) $(DIST) .dist.builds

@@ -46,7 +46,7 @@ def test_valid_small_facts_have_no_problem():
 def test_unknown_key_names_the_closest_valid_key(tmp_path):
     problems = problems_of(tmp_path, cica=cica("memberships:\n  - {member: kz, sinse: 1992, source: mina-2021-10-07}\n"))
     assert problems == ["cica.yaml:3: unknown key 'sinse' (did you mean 'since'?); a membership takes: "
-                        "member, note, since, source, status, until"]
+                        "attested, member, note, since, source, status, until"]
 
 
 def test_wrong_type_names_the_key(tmp_path):
@@ -210,3 +210,39 @@ def test_validate_reports_every_planted_mistake(runner):
         at_line = [line for line in reported if re.search(rf"{re.escape(name)}:{number}: ", line)]
         assert any(words in line for line in at_line), f"{name}:{number} should report '{words}'; got {at_line}"
     assert len(reported) == len(expected), "every reported problem should be one of the planted ones"
+
+
+def test_membership_needs_a_start_or_an_attestation(tmp_path):
+    problems = problems_of(tmp_path, cica=cica("memberships:\n  - {member: my, status: observer, source: mina-2021-10-07}\n"))
+    assert problems == ["cica.yaml:3: a membership needs `since:` (when it began) or, if no source gives that, "
+                        "`attested:` (a day a source shows it held)"]
+
+
+def test_attested_membership_counts_from_its_attestation(tmp_path):
+    # MINA, 7 October 2021: Malaysia and Indonesia are CICA observers; no source here gives since when
+    problems = problems_of(tmp_path, cica=cica("""\
+        memberships:
+          - {member: my, status: observer, attested: 2021-10-07, source: mina-2021-10-07}
+          - {member: id, status: observer, attested: 2021-10-07, source: mina-2021-10-07}
+        claims:
+          - {count: members, status: observer, kind: country, value: 2, as_of: 2021-10-07, source: mina-2021-10-07}
+          - {count: members, status: observer, kind: country, value: 0, as_of: 2021-10-06, source: mina-2021-10-07}
+        """))
+    assert problems == []
+
+
+def test_incomplete_claim_warns_of_the_gap_and_still_fails_on_too_many(tmp_path):
+    folder = tmp_path / "facts"
+    problems = problems_of(tmp_path, cica=cica("""\
+        memberships:
+          - {member: my, status: observer, attested: 2021-10-07, source: mina-2021-10-07}
+        claims:
+          - {count: members, status: observer, kind: country, value: 9, as_of: 2021-10-07, source: mina-2021-10-07, complete: false}
+          - {count: members, status: observer, kind: country, value: 0, as_of: 2021-10-08, source: mina-2021-10-07, complete: false}
+        """))
+    assert problems == ["cica.yaml:6: claim of 0 (mina-2021-10-07) disagrees: the facts list 1 observer country "
+                        "memberships of cica in force on 2021-10-08; add or correct the records it counts, or the claim"]
+    facts, _ = collect_facts(folder)
+    assert [f"{Path(w.origin.file).name}:{w.origin.line}: {w.message}" for w in facts.warnings] == [
+        "cica.yaml:5: claim of 9 (mina-2021-10-07) is enumerated only in part: the facts list 1; "
+        "add the other 8 when a source gives them"]

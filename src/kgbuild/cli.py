@@ -33,14 +33,17 @@ def cli(ctx: click.Context) -> None:
 def validate(config, facts_dir: Path | None) -> None:
     """Check the YAML in FACTS_DIR (default: facts/) and report every problem at once."""
     from .facts import collect_facts
+    from .facts.problems import display_path
 
     facts_dir = facts_dir or config.facts
     facts, problems = collect_facts(facts_dir)
     if problems:
         click.echo("\n".join(str(problem) for problem in problems), err=True)
         raise click.ClickException(f"{len(problems)} problem(s) in {facts_dir}/")
+    for warning in sorted(facts.warnings):
+        click.echo(f"warning: {warning}", err=True)
     counts = ", ".join(f"{count} {kind}" for kind, count in facts.count().items() if count)
-    click.echo(f"{facts_dir}/: ok ({counts})")
+    click.echo(f"{display_path(facts_dir)}/: ok ({counts})")
 
 
 @cli.command()
@@ -68,6 +71,8 @@ def build(config, facts_dir, out, ontology_dir, queries_dir, quiet) -> None:
         raise click.ClickException(f"build failed with {len(error.problems)} problem(s); {out}/ is unchanged") from None
     except ReasonerError as error:
         raise click.ClickException(f"{error}; {out}/ is unchanged") from None
+    for warning in result.report["warnings"]:
+        click.echo(f"warning: {warning}", err=True)
     triples = result.report["triples"]
     click.echo(f"built {out}/ ({result.build_id}): {triples['total']} triples "
                f"({triples['facts']} facts, {triples['inferred']} inferred, {triples['ontology']} ontology)")

@@ -97,6 +97,10 @@ class KG(DefinedNamespace):
     claimKind: URIRef
     claimStatus: URIRef
     asOf: URIRef
+    attestedOn: URIRef
+    attestedOnPrecision: URIRef
+    claimComplete: URIRef
+    claimMemberKind: URIRef
 
 
 def graph_iri(name: str, base: str = DEFAULT_BASE) -> URIRef:

@@ -98,19 +98,25 @@ def check_periods(facts: Facts) -> Iterator[Problem]:
     """No period ends before it begins (with a year or month, the latest day it could mean)."""
     timed: Iterable = [*facts.memberships, *facts.chairmanships]
     for record in timed:
-        if record.until is not None and record.until.last_day < record.since.value:
-            yield Problem(record.origin_of("until"), f"until: {record.until} is before since: {record.since}; "
+        start = getattr(record, "known_from", None) or record.since
+        if record.until is not None and record.until.last_day < start.value:
+            which = "since" if record.since is not None else "attested"
+            yield Problem(record.origin_of("until"), f"until: {record.until} is before {which}: {start}; "
                                          "swap them or correct the dates")
     for meeting in facts.meetings.values():
         if meeting.end is not None and meeting.end.last_day < meeting.start.value:
             yield Problem(meeting.origin_of("end"), f"end: {meeting.end} is before start: {meeting.start}; correct the dates")
 
 
+def _start(record: Membership | Chairmanship) -> date:
+    return (getattr(record, "known_from", None) or record.since).value
+
+
 def _overlap(first: Membership | Chairmanship, second: Membership | Chairmanship) -> bool:
     """Two periods overlap when each starts before the other ends; a hand-over on one day is no overlap."""
     first_end = first.until.value if first.until else date.max
     second_end = second.until.value if second.until else date.max
-    return first.since.value < second_end and second.since.value < first_end
+    return _start(first) < second_end and _start(second) < first_end
 
 
 def check_overlaps(facts: Facts) -> Iterator[Problem]:
@@ -129,12 +135,12 @@ def check_overlaps(facts: Facts) -> Iterator[Problem]:
     for membership in facts.memberships:
         members[(membership.organisation, membership.member)].append(membership)
     for (organisation, member), periods in members.items():
-        periods.sort(key=lambda period: (period.since.value, period.origin))
+        periods.sort(key=lambda period: (_start(period), period.origin))
         for earlier, later in zip(periods, periods[1:]):
             if _overlap(earlier, later):
-                yield Problem(later.origin, f"membership of '{member}' in {organisation} from {later.since} overlaps the one "
-                                            f"at {earlier.origin} ({earlier.since} to {earlier.until or 'now'}); give the "
-                                            "earlier one `until:` or remove one")
+                yield Problem(later.origin, f"membership of '{member}' in {organisation} from {later.known_from} overlaps "
+                                            f"the one at {earlier.origin} ({earlier.known_from} to {earlier.until or 'now'}); "
+                                            "give the earlier one `until:` or remove one")
         slugs = [_membership_slug(period, periods) for period in periods]
         overlapping = any(_overlap(a, b) for a, b in zip(periods, periods[1:]))
         if len(set(slugs)) < len(slugs) and not overlapping:
@@ -148,8 +154,8 @@ def _membership_slug(membership: Membership, periods: list[Membership]) -> str:
 
 
 def in_force(membership: Membership, day: date) -> bool:
-    """A membership counts on a day from its first day up to, not including, its end."""
-    return membership.since.value <= day and (membership.until is None or day < membership.until.value)
+    """A membership counts on a day from its first known day (start, else attestation) up to, not including, its end."""
+    return membership.known_from.value <= day and (membership.until is None or day < membership.until.value)
 
 
 def count_for_claim(claim: Claim, facts: Facts) -> int:
@@ -175,6 +181,12 @@ def check_claims(facts: Facts) -> Iterator[Problem]:
         if claim.count == "members" and claim.as_of is None:
             continue
         found = count_for_claim(claim, facts)
+        if not claim.complete and found <= claim.value:
+            if found < claim.value:
+                facts.warnings.append(Problem(claim.origin, f"claim of {claim.value} ({', '.join(claim.source)}) is "
+                                              f"enumerated only in part: the facts list {found}; add the other "
+                                              f"{claim.value - found} when a source gives them"))
+            continue
         if found != claim.value:
             sources = ", ".join(claim.source)
             if claim.count == "components":

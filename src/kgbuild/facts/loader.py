@@ -36,6 +36,7 @@ class Facts:
     meetings: dict[str, Meeting] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
     claims: list[Claim] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # true but worth saying: gaps the sources leave
 
     def count(self) -> dict[str, int]:
         """How many records of each kind, for reports and the closing note."""
@@ -176,7 +177,7 @@ def describe_error(detail: dict[str, Any], model: type[Record]) -> str:
         hint = f" ({description})" if description else ""
         return f"missing required key '{name}'; add `{name}: ...`{hint}"
     if kind == "value_error":
-        return f"{name}: {detail['ctx']['error']}"
+        return f"{name}: {detail['ctx']['error']}" if loc else str(detail["ctx"]["error"])
     if kind == "literal_error":
         return f"{name}: {value!r} is not allowed; use {detail['ctx']['expected']}"
     if kind == "string_pattern_mismatch":

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, WithJsonSchema,
+    model_validator,
 )
 
 from .problems import Origin
@@ -172,13 +173,31 @@ class Person(Sourced):
 
 
 class Membership(Sourced):
-    """A member (country code or organisation id) of the file's organisation, for a period."""
+    """A member (country code or organisation id) of the file's organisation, for a period.
+
+    Where no source gives the start, `attested:` records a day a source shows the membership held
+    (Wikidata's 'point in time' for a statement whose start is unknown).
+    """
 
     member: Slug = Field(description="ISO 3166-1 alpha-2 code (kz) or an organisation id (un)")
     status: Literal["full", "observer", "partner"] = "full"
-    since: DateField
+    since: DateField | None = None
+    attested: DateField | None = Field(default=None, description="a day a source shows the membership held, "
+                                       "when its start is unknown")
     until: DateField | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _needs_a_date(self) -> "Membership":
+        if self.since is None and self.attested is None:
+            raise ValueError("a membership needs `since:` (when it began) or, if no source gives that, "
+                             "`attested:` (a day a source shows it held)")
+        return self
+
+    @property
+    def known_from(self) -> PartialDate:
+        """The earliest day the facts know the membership held: its start, else the day it is attested."""
+        return self.since or self.attested  # type: ignore[return-value]
 
 
 class Chairmanship(Sourced):
@@ -221,6 +240,8 @@ class Claim(Sourced):
     document: Slug | None = None
     value: int = Field(ge=0)
     as_of: DateField | None = None
+    complete: bool = Field(default=True, description="false when the facts list only some of what the source "
+                           "counts: the build then checks they are not more, and reports the gap as a warning")
 
 
 # What each top-level key of a facts file holds: (model, one record or a list).

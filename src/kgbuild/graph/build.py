@@ -129,6 +129,7 @@ def build(facts_dir: Path, out: Path, ontology_dir: Path = Path("ontology"), que
     clock = time.perf_counter()
     graphs = {name: dataset.graph(vocab.graph_iri(name, base)) for name in vocab.GRAPH_NAMES}
     prefixes = {**vocab.PREFIXES, **vocab.resource_prefixes(base)}
-    report = write_build(graphs, out, base, ontology_dir, queries_dir, warnings=[], prefixes=prefixes)
+    warnings = [str(warning) for warning in sorted(facts.warnings)]
+    report = write_build(graphs, out, base, ontology_dir, queries_dir, warnings=warnings, prefixes=prefixes)
     timings["write"] = time.perf_counter() - clock
     return BuildReport(out=Path(out), report=report, timings=timings)

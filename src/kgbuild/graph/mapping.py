@@ -196,6 +196,7 @@ class Mapper:
         self.add(KG.member, self.member_iri(membership.member))
         self.add(KG.status, STATUS[membership.status])
         self.date(KG.startDate, KG.startDatePrecision, membership.since)
+        self.date(KG.attestedOn, KG.attestedOnPrecision, membership.attested)
         self.date(KG.endDate, KG.endDatePrecision, membership.until)
         if membership.note:
             self.add(RDFS.comment, Literal(membership.note, lang="en"))
@@ -276,8 +277,11 @@ class Mapper:
                                      f"{claim.value} {what}{when}", lang="en"))
         self.add(KG.claimAbout, about)
         self.add(KG.claimKind, Literal(claim.count))
+        self.add(KG.claimComplete, Literal(claim.complete))
         if claim.count == "members":
             self.add(KG.claimStatus, STATUS[claim.status or "full"])
+            if claim.kind:
+                self.add(KG.claimMemberKind, Literal(claim.kind))
         self.add(KG.claimedValue, Literal(claim.value, datatype=XSD.integer))
         if claim.as_of:
             self.add(KG.asOf, Literal(claim.as_of.value.isoformat(), datatype=XSD.date))

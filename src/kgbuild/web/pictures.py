@@ -1,0 +1,178 @@
+"""Serve -> an organisation's pictures: chairmanships and summits on a timeline, membership over time.
+
+The store is asked with SPARQL; this module turns the answers into shapes with coordinates, and
+templates/charts.html draws them as SVG (autoescaped), so the page needs no JavaScript.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..store import BuiltStore
+from ..vocab import KG
+from .dataset import local_href
+from .terms import pick_label
+
+WIDTH, LEFT, RIGHT = 820, 90, 30
+ORG = ox.Variable("org")
+PREFIX = f"PREFIX kg: <{KG._NS}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+CHAIRS = PREFIX + """SELECT DISTINCT ?org ?chairmanship ?chair ?label ?start ?end WHERE {
+  ?chairmanship kg:chairOf ?org ; kg:chair ?chair ; kg:startDate ?start
+  OPTIONAL { ?chairmanship kg:endDate ?end } OPTIONAL { ?chair rdfs:label ?label } }"""
+SUMMITS = PREFIX + """SELECT DISTINCT ?org ?summit ?ordinal ?start ?label WHERE {
+  ?summit a kg:Summit ; kg:organisedBy ?org ; kg:startDate ?start
+  OPTIONAL { ?summit kg:ordinal ?ordinal } OPTIONAL { ?summit kg:location/rdfs:label ?label } }"""
+MEMBERSHIPS = PREFIX + """SELECT DISTINCT ?org ?membership ?status ?start ?end WHERE {
+  ?membership kg:organisation ?org ; kg:status ?status
+  OPTIONAL { ?membership kg:startDate ?start } OPTIONAL { ?membership kg:endDate ?end } }"""
+STATUSES = ((str(KG.FullMember), "full members", "full"), (str(KG.Observer), "observers", "observer"),
+            (str(KG.Partner), "partners", "partner"))
+
+
+def _date(term: object) -> dt.date | None:
+    if isinstance(term, ox.Literal):
+        try:
+            return dt.date.fromisoformat(term.value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+@dataclass
+class Scale:
+    """Dates onto x coordinates across the plot."""
+
+    start: dt.date
+    end: dt.date
+
+    def x(self, day: dt.date) -> float:
+        span = max((self.end - self.start).days, 1)
+        return round(LEFT + (day - self.start).days / span * (WIDTH - LEFT - RIGHT), 1)
+
+    def year_ticks(self) -> list[tuple[float, int]]:
+        years = range(self.start.year + (self.start.month > 1 or self.start.day > 1), self.end.year + 1)
+        step = max(1, len(years) // 12 + 1)
+        return [(self.x(dt.date(year, 1, 1)), year) for year in years if year % step == 0]
+
+
+@dataclass
+class Bar:
+    x: float
+    width: float
+    label: str
+    title: str
+    href: str
+
+
+@dataclass
+class Marker:
+    x: float
+    label: str
+    title: str
+    href: str
+    above: bool
+
+
+@dataclass
+class Series:
+    name: str
+    css: str
+    points: str
+    latest: int
+
+
+@dataclass
+class Pictures:
+    """What the organisation page draws; empty lists draw nothing."""
+
+    width: int = WIDTH
+    left: int = LEFT
+    ticks: list[tuple[float, int]] = field(default_factory=list)
+    bars: list[Bar] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    series: list[Series] = field(default_factory=list)
+    y_ticks: list[tuple[float, int]] = field(default_factory=list)
+    chart_ticks: list[tuple[float, int]] = field(default_factory=list)
+
+    @property
+    def has_timeline(self) -> bool:
+        return bool(self.bars or self.markers)
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def organisation_pictures(build: BuiltStore, org_iri: str, language: str, today: dt.date) -> Pictures:
+    """Gather and lay out an organisation's timeline and membership chart."""
+    bound = {ORG: ox.NamedNode(org_iri)}
+    chairs: dict[object, dict] = {}
+    for row in build.query(CHAIRS, substitutions=bound):
+        entry = chairs.setdefault(row["chairmanship"], {"row": row, "labels": []})
+        if row["label"] is not None:
+            entry["labels"].append(row["label"])
+    summits: dict[object, dict] = {}
+    for row in build.query(SUMMITS, substitutions=bound):
+        entry = summits.setdefault(row["summit"], {"row": row, "labels": []})
+        if row["label"] is not None:
+            entry["labels"].append(row["label"])
+    memberships = {row["membership"]: row for row in build.query(MEMBERSHIPS, substitutions=bound)}
+    dates = [d for e in chairs.values() for d in (_date(e["row"]["start"]), _date(e["row"]["end"])) if d]
+    dates += [d for e in summits.values() if (d := _date(e["row"]["start"]))]
+    dates += [d for r in memberships.values() for d in (_date(r["start"]), _date(r["end"])) if d]
+    if not dates:
+        return Pictures()
+    scale = Scale(dt.date(min(dates).year, 1, 1), dt.date(max(max(dates), today).year + 1, 1, 1))
+    pictures = Pictures(ticks=scale.year_ticks(), chart_ticks=scale.year_ticks())
+    for entry in sorted(chairs.values(), key=lambda e: _date(e["row"]["start"])):
+        row = entry["row"]
+        start, end = _date(row["start"]), _date(row["end"]) or today
+        name = pick_label(entry["labels"], language) or row["chair"].value.rsplit("/", 1)[-1]
+        until = _date(row["end"]).isoformat() if _date(row["end"]) else "now"
+        x0, x1 = scale.x(start), scale.x(max(end, start))
+        pictures.bars.append(Bar(x0, max(x1 - x0, 2.0), name, f"{name}: chair {start.isoformat()} to {until}",
+                                 local_href(row["chair"].value)))
+    for position, entry in enumerate(sorted(summits.values(), key=lambda e: _date(e["row"]["start"]))):
+        row = entry["row"]
+        start = _date(row["start"])
+        ordinal = int(row["ordinal"].value) if row["ordinal"] is not None else position + 1
+        place = pick_label(entry["labels"], language) or ""
+        title = f"{_ordinal(ordinal)} summit, {place + ', ' if place else ''}{start.isoformat()}"
+        pictures.markers.append(Marker(scale.x(start), f"{_ordinal(ordinal)} {place}".strip(), title,
+                                       local_href(row["summit"].value), above=position % 2 == 0))
+    _membership_series(pictures, scale, list(memberships.values()), today)
+    return pictures
+
+
+def _membership_series(pictures: Pictures, scale: Scale, memberships: list, today: dt.date) -> None:
+    """Step lines of how many members held each status, from each start to each end."""
+    if not memberships:
+        return
+    periods = [(str(r["status"].value), _date(r["start"]) or scale.start, _date(r["end"])) for r in memberships]
+    changes = sorted({scale.start, today, *(p[1] for p in periods), *(p[2] for p in periods if p[2])})
+    counts = {status: [sum(1 for s, start, end in periods if s == status and start <= day and (end is None or end > day))
+                       for day in changes] for status, _, _ in STATUSES}
+    top = max([max(values) for values in counts.values()] + [1])
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, 10**9) if top / s <= 6)
+    ceiling = -(-top // step) * step
+    height, base = 160.0, 180.0
+
+    def y(value: int) -> float:
+        return round(base - value / ceiling * height, 1)
+
+    pictures.y_ticks = [(y(value), value) for value in range(0, ceiling + 1, step)]
+    for status, name, css in STATUSES:
+        values = counts[status]
+        if not any(values):
+            continue
+        points = []
+        for index, day in enumerate(changes):
+            if index:
+                points.append(f"{scale.x(day)},{y(values[index - 1])}")
+            points.append(f"{scale.x(day)},{y(values[index])}")
+        points.append(f"{scale.x(scale.end)},{y(values[-1])}")
+        pictures.series.append(Series(name, css, " ".join(points), values[changes.index(today)]))

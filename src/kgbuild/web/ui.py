@@ -1,0 +1,117 @@
+"""Serve -> the query UI: YASGUI from node_modules (when `make ui` ran), its config, our autocompletion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, send_from_directory, url_for
+
+from .dataset import current_build
+from .headers import entity_tag, mark, not_modified
+from .stored_queries import stored_queries
+from .terms import all_prefixes
+
+bp = Blueprint("ui", __name__, url_prefix="/ui")
+
+YASGUI_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css"}
+COMMON_PROPERTIES = (
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2000/01/rdf-schema#comment", "http://www.w3.org/2004/02/skos/core#altLabel",
+    "http://www.w3.org/ns/prov#wasDerivedFrom", "http://purl.org/dc/terms/title",
+    "http://purl.org/dc/terms/publisher", "http://purl.org/dc/terms/issued",
+)
+_REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def default_yasgui_dir() -> Path:
+    """Where `make ui` (npm) puts YASGUI's built files: node_modules/ at the repo root."""
+    for root in (Path.cwd(), _REPO_ROOT):
+        candidate = root / "node_modules" / "@zazuko" / "yasgui" / "build"
+        if (candidate / "yasgui.min.js").is_file():
+            return candidate
+    return _REPO_ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
+
+
+def yasgui_dir() -> Path:
+    return Path(current_app.config.get("YASGUI_DIR") or default_yasgui_dir())
+
+
+def yasgui_available() -> bool:
+    return all((yasgui_dir() / name).is_file() for name in YASGUI_FILES)
+
+
+def render_query_page() -> str:
+    """The /sparql page for browsers: YASGUI when installed, and always the plain form beneath."""
+    build = current_build()
+    return render_template(
+        "sparql_ui.html", yasgui=yasgui_available(), examples=stored_queries(build.path),
+        prefix_lines=[f"PREFIX {p}: <{iri}>" for p, iri in sorted(all_prefixes().items())],
+    )
+
+
+@bp.route("/yasgui/<name>")
+def yasgui_asset(name: str) -> Response:
+    """YASGUI's script or style sheet, from node_modules; nothing is loaded from a CDN."""
+    if name not in YASGUI_FILES or not yasgui_available():
+        abort(404, description=f"{name} is not here; run `make ui` to install the query UI's assets")
+    response = send_from_directory(yasgui_dir(), name, mimetype=YASGUI_FILES[name], max_age=3600)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _json(name: str, payload: object) -> Response:
+    tag = entity_tag(f"ui-{name}")
+    unchanged = not_modified(tag)
+    if unchanged is not None:
+        return unchanged
+    return mark(jsonify(payload), tag)
+
+
+@bp.route("/config.json")
+def config() -> Response:
+    """What the UI script needs: our endpoint, prefixes, examples and autocompletion lists."""
+    build = current_build()
+    examples = [{"name": q.name, "title": q.title, "query": q.text} for q in stored_queries(build.path)]
+    return _json("config", {
+        "endpoint": url_for("sparql.endpoint", _external=True),
+        "base_iri": build.base_iri,
+        "prefixes": all_prefixes(),
+        "examples": examples,
+        "classes_url": url_for("ui.classes"),
+        "properties_url": url_for("ui.properties"),
+        "prefixes_url": url_for("ui.prefixes"),
+    })
+
+
+@bp.route("/prefixes.json")
+def prefixes() -> Response:
+    """Our prefixes as {prefix: namespace}, the shape YASQE's prefix completer reads."""
+    return _json("prefixes", all_prefixes())
+
+
+def _terms(query: str) -> list[str]:
+    build = current_build()
+    ontology = build.graph_iri("ontology")
+    rows = build.query(query.replace("ONTOLOGY_GRAPH", f"<{ontology}>"))
+    return sorted({row["term"].value for row in rows})
+
+
+@bp.route("/classes.json")
+def classes() -> Response:
+    """Every class the ontology declares, for YASQE's class completer (instead of the LOV service)."""
+    return _json("classes", _terms(
+        "SELECT DISTINCT ?term { GRAPH ONTOLOGY_GRAPH { ?term a ?kind } VALUES ?kind { "
+        "<http://www.w3.org/2002/07/owl#Class> <http://www.w3.org/2000/01/rdf-schema#Class> } FILTER isIRI(?term) }"
+    ))
+
+
+@bp.route("/properties.json")
+def properties() -> Response:
+    """Every property the ontology declares, plus the common ones we use (labels, sources)."""
+    declared = _terms(
+        "SELECT DISTINCT ?term { GRAPH ONTOLOGY_GRAPH { ?term a ?kind } VALUES ?kind { "
+        "<http://www.w3.org/2002/07/owl#ObjectProperty> <http://www.w3.org/2002/07/owl#DatatypeProperty> "
+        "<http://www.w3.org/2002/07/owl#AnnotationProperty> <http://www.w3.org/1999/02/22-rdf-syntax-ns#Property> }"
+        " FILTER isIRI(?term) }"
+    )
+    return _json("properties", sorted(set(declared) | set(COMMON_PROPERTIES)))

@@ -1,0 +1,1 @@
+"""Web tier tests: the real server on loopback, real clients."""

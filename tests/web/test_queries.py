@@ -1,0 +1,63 @@
+"""/queries/: the stored queries listed (HTML, JSON) and run with parameters bound as RDF terms."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+
+def test_the_real_build_lists_its_stored_queries(server):
+    listed = server.get("/queries/", headers={"Accept": "application/json"}).json()
+    names = {entry["name"] for entry in listed}
+    on_disk = {path.stem for path in (server.dist / "queries").glob("*.rq")}
+    assert names == on_disk and names
+    for entry in listed:
+        assert entry["title"] and entry["url"].endswith(f"/queries/{entry['name']}")
+
+
+def test_query_list_as_html_links_each_query(server):
+    response = server.get("/queries/", headers={"Accept": "text/html"})
+    for path in (server.dist / "queries").glob("*.rq"):
+        assert f'href="/queries/{path.stem}"' in response.text
+
+
+def test_stored_query_runs_with_its_defaults(handmade_server):
+    # the sample build's members: kz, tj, cn, tr since 1999 and th since 2004 -> 5 full members in 2021
+    rows = handmade_server.get("/queries/members-as-of", headers={"Accept": "application/sparql-results+json"}).json()
+    assert [b["count"]["value"] for b in rows["results"]["bindings"]] == ["5"]
+
+
+def test_stored_query_takes_parameters_from_the_query_string(handmade_server):
+    # on 2003-01-01 Thailand was still an observer (full member from 22 October 2004)
+    response = handmade_server.get("/queries/members-as-of", params={"date": "2003-01-01", "format": "csv"})
+    assert [row["count"] for row in csv.DictReader(io.StringIO(response.text))] == ["4"]
+
+
+def test_resource_parameters_take_a_slug(handmade_server):
+    response = handmade_server.get("/queries/summits", params={"org": "un"},
+                                   headers={"Accept": "application/sparql-results+json"})
+    assert response.json()["results"]["bindings"] == []
+
+
+@pytest.mark.parametrize("name, value", [
+    ("date", "2021-13-45"), ("date", '2021-01-01"^^<urn:x> } ; DROP ALL ; #'),
+    ("org", "cica> } ; CLEAR ALL ; #"), ("org", "CICA"),
+])
+def test_a_value_that_does_not_fit_its_type_is_a_400_naming_the_parameter(handmade_server, name, value):
+    response = handmade_server.get("/queries/members-as-of", params={name: value})
+    assert response.status_code == 400
+    assert f"parameter {name}=" in response.text
+
+
+def test_stored_query_page_shows_results_and_a_form(handmade_server):
+    response = handmade_server.get("/queries/summits", headers={"Accept": "text/html"})
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert "Dushanbe" in response.text and "Shanghai" in response.text
+    assert '<input name="org" value="cica"' in response.text
+
+
+def test_unknown_stored_query_is_404(server):
+    assert server.get("/queries/no-such-query").status_code == 404
+    assert server.get("/queries/..%2Freport").status_code == 404
