@@ -31,6 +31,7 @@ build: $(VENV)/installed  ## facts/ + ontology/ -> dist/ (atomic)
 	$(BIN)/kgbuild build --facts $(FACTS) --out $(DIST)
 
 run: build ui  ## build, then serve on http://$(BIND)/
+	@echo "kgbuild: serving http://$(BIND)/ (query UI at http://$(BIND)/sparql; Ctrl-C stops)"
 	$(BIN)/kgbuild serve --bind $(BIND) --dist $(DIST)
 
 test: $(VENV)/installed ui  ## the whole test suite

@@ -59,6 +59,7 @@ def build(config, facts_dir, out, ontology_dir, queries_dir, quiet) -> None:
     A failed build leaves dist/ exactly as it was.
     """
     from .facts import FactsError
+    from .facts.problems import display_path
     from .graph.build import build as run_build
     from .graph.reasoning import ReasonerError
 
@@ -74,7 +75,7 @@ def build(config, facts_dir, out, ontology_dir, queries_dir, quiet) -> None:
     for warning in result.report["warnings"]:
         click.echo(f"warning: {warning}", err=True)
     triples = result.report["triples"]
-    click.echo(f"built {out}/ ({result.build_id}): {triples['total']} triples "
+    click.echo(f"built {display_path(Path(out))}/ ({result.build_id}): {triples['total']} triples "
                f"({triples['facts']} facts, {triples['inferred']} inferred, {triples['ontology']} ontology)")
 
 
