@@ -8,7 +8,7 @@ BIND   ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 YASGUI_JS := node_modules/@zazuko/yasgui/build/yasgui.min.js
 
-.PHONY: help run serve test build validate schema bench lint ui clean
+.PHONY: help run serve test build validate schema bench lint ui clean hardening-table load
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -37,8 +37,18 @@ run: build ui  ## build, then serve on http://$(BIND)/
 test: $(VENV)/installed ui  ## the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/installed  ## benchmarks (ratios against a baseline)
+$(VENV)/bench-installed: $(VENV)/installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(VENV)/bench-installed  ## benchmarks, ratios against a baseline (BENCH_SIZES=10k,100k,1m); bench-results/
 	$(BIN)/python -m tests.benchmarks
+
+hardening-table: $(VENV)/installed  ## README's hardening table from what tests/hardening/ observed
+	$(BIN)/python -m tests.hardening.table
+
+load: $(VENV)/installed build  ## the full load test (50 clients, 60 s) on dist/
+	$(BIN)/python -m tests.hardening.load --full --dist $(DIST)
 
 lint: $(VENV)/installed  ## byte-compile everything and check the import direction
 	$(BIN)/python -m compileall -q src tests

@@ -1,7 +1,8 @@
-"""The kgbuild command line: validate, build, query, serve, schema. Thin: each command calls one stage."""
+"""The kgbuild command line: validate, build, query, serve, schema, diff, new. Thin: each command calls one stage."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -72,6 +73,12 @@ def build(config, facts_dir, out, ontology_dir, queries_dir, quiet) -> None:
         raise click.ClickException(f"build failed with {len(error.problems)} problem(s); {out}/ is unchanged") from None
     except ReasonerError as error:
         raise click.ClickException(f"{error}; {out}/ is unchanged") from None
+    except OSError as error:  # the write stage removed its half-written folder; out/ still points where it did
+        if error.errno == errno.ENOSPC or "No space left" in str(error) or "os error 28" in str(error):
+            raise click.ClickException(f"build failed: the disk is full; {out}/ is unchanged (the previous build); "
+                                       "free some space and build again") from None
+        raise click.ClickException(f"build failed: cannot write {error.filename or out} ({error.strerror or error}); "
+                                   f"{out}/ is unchanged") from None
     for warning in result.report["warnings"]:
         click.echo(f"warning: {warning}", err=True)
     triples = result.report["triples"]
@@ -125,16 +132,194 @@ def schema(config, facts_dir: Path | None, output: Path | None) -> None:
 @click.option("--bind", help="HOST:PORT to listen on (default 127.0.0.1:8000)")
 @click.option("--workers", type=int, help="worker processes (default 2)")
 @click.option("--dist", type=click.Path(path_type=Path), help="the build to serve (default: dist/)")
+@click.option("--backend", metavar="URL", help="serve the build published in this SPARQL endpoint (see "
+              "`kgbuild publish`) instead of dist/'s store; --dist then only supplies the dumps")
 @click.pass_obj
-def serve(config, bind: str | None, workers: int | None, dist: Path | None) -> None:
-    """Serve dist/ over HTTP: SPARQL endpoint, linked data, dumps and the query UI (gunicorn)."""
+def serve(config, bind: str | None, workers: int | None, dist: Path | None, backend: str | None) -> None:
+    """Serve dist/ over HTTP: SPARQL endpoint, linked data, dumps and the query UI (gunicorn).
+
+    With --backend URL the server keeps no data: it answers from a remote store, so several
+    replicas can share one store behind a load balancer (docs/deployment.md).
+    """
     from .store import StoreError
     from .web.server import serve as run_server
 
     try:
+        if backend:  # a folder naming the store stands where dist/ would: the server opens it as a store
+            from .remote import write_pointer
+
+            dist = write_pointer(backend, config.base_iri, dist)
         run_server(dist or config.dist, bind or config.bind, workers or config.workers)
     except StoreError as error:
         raise click.ClickException(str(error)) from None
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL", help="the store's Graph Store Protocol URL "
+              "(Oxigraph: http://HOST:7878/store, Virtuoso: http://HOST:8890/sparql-graph-crud-auth)")
+@click.option("--graph", metavar="IRI", help="put the union of the build into this one graph "
+              "(default: each build graph under its own IRI, {base}graph/ontology, /facts, /inferred)")
+@click.option("--sparql", metavar="URL", help="the store's SPARQL query endpoint (default: from --endpoint)")
+@click.option("--user", envvar="KGBUILD_PUBLISH_USER", help="user name (or KGBUILD_PUBLISH_USER)")
+@click.option("--password", envvar="KGBUILD_PUBLISH_PASSWORD", help="password (or KGBUILD_PUBLISH_PASSWORD)")
+@click.option("--auth", "auth_scheme", type=click.Choice(["auto", "digest", "basic"]), default="auto",
+              show_default=True, help="HTTP authentication; auto answers the store's challenge")
+@click.option("--dist", type=click.Path(path_type=Path), help="the build to publish (default: dist/)")
+@click.option("--dry-run", is_flag=True, help="only count: triples in the store now vs in the build")
+@click.pass_obj
+def publish(config, endpoint, graph, sparql, user, password, auth_scheme, dist, dry_run) -> None:
+    """Upload a build to a triplestore (SPARQL 1.1 Graph Store Protocol) and check its triple counts.
+
+    Each graph is replaced in one PUT; a publication record (build id, report, stored queries,
+    VoID) goes last into {base}graph/publication, for `kgbuild serve --backend`.
+    """
+    from .publish import GraphStore, PublishError, publish as run_publish, sparql_endpoint_for
+
+    dist = dist or config.dist
+    try:
+        store = GraphStore(endpoint, sparql or sparql_endpoint_for(endpoint), user, password, auth_scheme)
+        done = run_publish(dist, store, graph, dry_run, _progress(False))
+    except (PublishError, OSError, ValueError, KeyError) as error:
+        raise click.ClickException(f"publish failed: {error}") from None
+    for outcome in done.outcomes:
+        if dry_run:
+            click.echo(f"<{outcome.graph}>: {outcome.before} triples in the store, {outcome.after} in the build "
+                       f"({outcome.after - outcome.before:+d})")
+        else:
+            click.echo(f"<{outcome.graph}>: {outcome.after} triples (were {outcome.before})"
+                       f"{', sent gzipped' if outcome.gzip else ''}; count checked")
+    click.echo(f"the store held build {done.previous_build or '(none)'}; "
+               f"{'publishing would put' if dry_run else 'it now holds'} build {done.build_id} of {dist}/")
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True, help="text for people, json for scripts, turtle for a PROV-O change set")
+@click.option("--facts", "facts_dir", type=click.Path(path_type=Path),
+              help="the facts folder whose git revisions are compared (default: facts/)")
+@click.pass_context
+def diff(ctx: click.Context, old: str, new: str, output_format: str, facts_dir: Path | None) -> None:
+    """Say which facts changed from OLD to NEW, one line per change.
+
+    OLD and NEW are each a facts folder, a build folder (dist/), a kept build's id or version, or a
+    git revision of the facts folder (HEAD~1, a tag, a commit): `kgbuild diff HEAD~1 HEAD`,
+    `kgbuild diff v1 facts/`. Exit status, as diff(1): 0 no change, 1 changes, 2 trouble.
+    """
+    from .changes import RevisionError, compare
+    from .facts import FactsError
+    from .graph.write import builds_folder
+
+    config = ctx.obj
+    try:
+        output, change_set = compare(old, new, facts_dir or config.facts, output_format, config.base_iri,
+                                     builds_folder(config.dist))
+    except (RevisionError, FactsError) as error:
+        click.echo(f"Error: {error}", err=True)
+        ctx.exit(2)
+    click.echo(output, nl=False)
+    if not change_set:
+        click.echo(f"no fact changed from {old} to {new}", err=True)
+    ctx.exit(1 if change_set else 0)
+
+
+@cli.group()
+def new() -> None:
+    """Add a record to the facts in the file's own style, then validate the folder (undone on a problem)."""
+
+
+def _facts_option(command):
+    return click.option("--facts", "facts_dir", type=click.Path(path_type=Path),
+                        help="facts folder (default: facts/)")(command)
+
+
+def _add(config, facts_dir: Path | None, kind: str, fields: dict, organisation: str | None = None) -> None:
+    from .authoring import AuthoringError, add_record
+    from .facts.problems import display_path
+
+    try:
+        added = add_record(facts_dir or config.facts, kind, fields, organisation)
+    except AuthoringError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(str(error)) from None
+    click.echo(f"added {added}")
+    if added.schema_refreshed is not None:
+        click.echo(f"updated {display_path(added.schema_refreshed)} (editors complete the new id)", err=True)
+
+
+@new.command("member")
+@_facts_option
+@click.option("--org", required=True, help="the organisation's id: its file is facts/ORG.yaml")
+@click.option("--country", help="the member's ISO 3166-1 alpha-2 code (kw)")
+@click.option("--member", "member_id", help="or an organisation id, for an organisation member (un)")
+@click.option("--status", type=click.Choice(["full", "observer", "partner"]), default="full", show_default=True)
+@click.option("--since", help="when it began: YYYY, YYYY-MM or YYYY-MM-DD")
+@click.option("--attested", help="instead of --since when no source gives the start: a day a source shows it held")
+@click.option("--until", help="when it ended, if it did")
+@click.option("--source", multiple=True, required=True, help="a source id from facts/sources.yaml (repeatable)")
+@click.option("--note", help="a note for maintainers")
+@click.pass_obj
+def new_member(config, facts_dir, org, country, member_id, status, since, attested, until, source, note) -> None:
+    """Add a member, observer or partner of ORG: `kgbuild new member --org cica --country kw --since 2022-10-13 --source S`."""
+    if bool(country) == bool(member_id):
+        raise click.UsageError("give the member as --country XX or as --member ORGANISATION_ID (one of them)")
+    member = country.lower() if country else member_id
+    _add(config, facts_dir, "member", {"member": member, "status": status, "since": since, "attested": attested,
+                                       "until": until, "source": source, "note": note}, org)
+
+
+@new.command("meeting")
+@_facts_option
+@click.option("--org", required=True, help="the organisation's id: its file is facts/ORG.yaml")
+@click.option("--series", required=True, help="summit, ministerial, or another series slug")
+@click.option("--ordinal", type=click.IntRange(min=1), required=True, help="its number in the series")
+@click.option("--start", required=True, help="first day: YYYY-MM-DD (or YYYY-MM, YYYY)")
+@click.option("--end", help="last day, when it lasted more than one")
+@click.option("--place", required=True, help="a place id from facts/places.yaml")
+@click.option("--theme-en", help="its theme in English")
+@click.option("--theme-id", help="its theme in Indonesian")
+@click.option("--source", multiple=True, required=True, help="a source id from facts/sources.yaml (repeatable)")
+@click.pass_obj
+def new_meeting(config, facts_dir, org, series, ordinal, start, end, place, theme_en, theme_id, source) -> None:
+    """Add a summit or other numbered meeting of ORG."""
+    theme = {language: text for language, text in (("en", theme_en), ("id", theme_id)) if text}
+    _add(config, facts_dir, "meeting", {"series": series, "ordinal": ordinal, "start": start, "end": end,
+                                        "place": place, "theme": theme, "source": source}, org)
+
+
+@new.command("chair")
+@_facts_option
+@click.option("--org", required=True, help="the organisation's id: its file is facts/ORG.yaml")
+@click.option("--country", required=True, help="the chair's ISO 3166-1 alpha-2 code")
+@click.option("--since", required=True, help="when the chairmanship began")
+@click.option("--until", help="when it ended, if it did")
+@click.option("--theme-en", help="its theme in English")
+@click.option("--theme-id", help="its theme in Indonesian")
+@click.option("--source", multiple=True, required=True, help="a source id from facts/sources.yaml (repeatable)")
+@click.pass_obj
+def new_chair(config, facts_dir, org, country, since, until, theme_en, theme_id, source) -> None:
+    """Add a chairmanship of ORG."""
+    theme = {language: text for language, text in (("en", theme_en), ("id", theme_id)) if text}
+    _add(config, facts_dir, "chair", {"chair": country.lower(), "since": since, "until": until, "theme": theme,
+                                      "source": source}, org)
+
+
+@new.command("source")
+@_facts_option
+@click.option("--id", "source_id", required=True, help="how records cite it: lower-case, digits and '-'")
+@click.option("--title", required=True, help="the title as published")
+@click.option("--publisher", required=True)
+@click.option("--issued", help="when it was published: YYYY, YYYY-MM or YYYY-MM-DD")
+@click.option("--language", required=True, help="BCP 47 tag of its text: en, id, ...")
+@click.option("--url", help="where it is, if anywhere")
+@click.option("--note", help="a note for maintainers")
+@click.pass_obj
+def new_source(config, facts_dir, source_id, title, publisher, issued, language, url, note) -> None:
+    """Declare a source in facts/sources.yaml, so that records can cite it."""
+    _add(config, facts_dir, "source", {"id": source_id, "title": title, "publisher": publisher, "issued": issued,
+                                       "language": language, "url": url, "note": note})
 
 
 def main() -> None:  # pragma: no cover

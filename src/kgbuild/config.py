@@ -21,6 +21,20 @@ class Settings:
     queries: Path = Path("queries")
     bind: str = "127.0.0.1:8000"
     workers: int = 2
+    keep_builds: int = 3  # builds kept beside dist/, listed at /dumps/ with their changelogs
+
+    # hardening (README "Hardening"): caps on what a facts file and a query may cost
+    yaml_max_bytes: int = 16 * 1024 * 1024  # one facts file; split a bigger one per organisation
+    yaml_max_depth: int = 32  # nesting of maps and lists; facts need about 6
+    yaml_max_scalar: int = 256 * 1024  # one value (a label, a note)
+    query_timeout: float = 30.0  # seconds a query may run before its worker process is killed
+    query_processes: int = 4  # warm query processes per server worker (0: run queries in-process)
+    max_result_rows: int = 1_000_000
+    max_result_bytes: int = 256 * 1024 * 1024
+    max_query_bytes: int = 1024 * 1024  # a query in a POST body
+    client_concurrency: int = 5  # queries one client may run at once (as the Wikidata Query Service)
+    client_query_seconds: float = 60.0  # query-seconds one client may spend per minute
+    service_allow: str = ""  # SERVICE endpoints a query may call, space- or comma-separated IRIs
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
@@ -59,4 +73,6 @@ def _coerce(type_name: object, text: str) -> object:
         return Path(text)
     if type_name == "int":
         return int(text)
+    if type_name == "float":
+        return float(text)
     return text

@@ -11,8 +11,6 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
-from .vocab import DEFAULT_BASE
-
 
 class StoreError(Exception):
     """dist/ is missing or unreadable; the message says how to fix it."""
@@ -32,7 +30,11 @@ class BuiltStore:
 
     @property
     def base_iri(self) -> str:
-        return str(self.report.get("base_iri", DEFAULT_BASE))
+        if "base_iri" in self.report:
+            return str(self.report["base_iri"])
+        from .vocab import DEFAULT_BASE  # noqa: PLC0415 - vocab imports rdflib: query processes start without it
+
+        return DEFAULT_BASE
 
     def graph_iri(self, name: str) -> str:
         """The IRI of one of the build's named graphs: 'ontology', 'facts' or 'inferred'."""
@@ -69,6 +71,10 @@ def open_store(dist: Path) -> BuiltStore:
     :raises StoreError: when dist/ holds no finished build, or one that cannot be read.
     """
     dist = Path(dist)
+    if (dist / "backend.json").is_file():  # `serve --backend`: dist/ names a remote store (kgbuild.remote)
+        from .remote import open_remote  # noqa: PLC0415 - remote imports this module
+
+        return open_remote(dist)
     report_path = dist / "report.json"
     store_path = dist / "store"
     if not report_path.is_file() or not store_path.is_dir():

@@ -121,6 +121,15 @@ def resource_iri(kind: str, slug: str, base: str = DEFAULT_BASE) -> URIRef:
     return URIRef(f"{base}id/{kind}/{slug}")
 
 
+def release_iri(build_id: str, base: str = DEFAULT_BASE) -> URIRef:
+    """Name one build (a release): the folder of its dumps, which the server serves and lists.
+
+    >>> str(release_iri('5f0c2d9a1b3e4f60'))
+    'https://w3id.org/kgbuild/dumps/5f0c2d9a1b3e4f60/'
+    """
+    return URIRef(f"{base}dumps/{build_id}/")
+
+
 def split_resource_iri(iri: str, base: str = DEFAULT_BASE) -> tuple[str, str] | None:
     """Return (kind, slug) for an IRI minted by resource_iri, or None for any other IRI."""
     prefix = f"{base}id/"

@@ -158,15 +158,17 @@ def in_force(membership: Membership, day: date) -> bool:
     return membership.known_from.value <= day and (membership.until is None or day < membership.until.value)
 
 
-def count_for_claim(claim: Claim, facts: Facts) -> int:
-    """What the enumerated facts say for a claim's figure."""
+def count_for_claim(claim: Claim, facts: Facts, by_organisation: dict[str, list[Membership]] | None = None) -> int:
+    """What the enumerated facts say for a claim's figure (by_organisation: the memberships indexed by
+    organisation, so that many claims do not each scan every membership)."""
     if claim.count == "components":
         document = facts.documents.get(claim.document or "")
         return len(document.components) if document else 0
     assert claim.as_of is not None
     status = claim.status or "full"
+    memberships = facts.memberships if by_organisation is None else by_organisation.get(claim.organisation, [])
     return sum(
-        1 for membership in facts.memberships
+        1 for membership in memberships
         if membership.organisation == claim.organisation and membership.status == status
         and in_force(membership, claim.as_of.value)
         and (claim.kind is None or (claim.kind == "organisation") == (membership.member in facts.organisations))
@@ -175,12 +177,15 @@ def count_for_claim(claim: Claim, facts: Facts) -> int:
 
 def check_claims(facts: Facts) -> Iterator[Problem]:
     """Each figure a source states matches the records it counts."""
+    by_organisation: dict[str, list[Membership]] = defaultdict(list)
+    for membership in facts.memberships:
+        by_organisation[membership.organisation].append(membership)
     for claim in facts.claims:
         if claim.count == "components" and claim.document not in facts.documents:
             continue  # reported by check_references
         if claim.count == "members" and claim.as_of is None:
             continue
-        found = count_for_claim(claim, facts)
+        found = count_for_claim(claim, facts, by_organisation)
         if not claim.complete and found <= claim.value:
             if found < claim.value:
                 facts.warnings.append(Problem(claim.origin, f"claim of {claim.value} ({', '.join(claim.source)}) is "

@@ -1,13 +1,23 @@
-"""Facts stage: read one YAML file with libyaml, keeping a line for every value beside the data."""
+"""Facts stage: read one YAML file with libyaml, keeping a line for every value beside the data.
+
+Facts files come from many hands, so reading one is bounded: a size cap before anything is read,
+then one pass over libyaml's event stream (iterative, so no nesting can exhaust a stack) that
+records lines and refuses aliases, merge keys, duplicate keys, deep nesting and huge values
+before the document is built. Only then does the safe loader construct plain data.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..config import settings
 from .problems import Origin, Problem, display_path
 
 try:  # libyaml: 3-4x faster than the pure-Python loader (DESIGN.md §6)
@@ -20,6 +30,27 @@ Path_ = tuple[str | int, ...]
 
 ALIAS_MESSAGE = ("this value is reused through a YAML alias (&name ... *name); "
                  "aliases are not allowed in facts, write the value out each time")
+
+
+@dataclass(frozen=True)
+class YamlLimits:
+    """What one facts file may cost to read; each is a setting (KGBUILD_YAML_MAX_BYTES ...)."""
+
+    max_bytes: int = 16 * 1024 * 1024
+    max_depth: int = 32
+    max_scalar: int = 256 * 1024
+
+
+@lru_cache(maxsize=8)
+def _limits_for(cwd: str, overrides: tuple[str | None, ...]) -> YamlLimits:
+    config = settings()
+    return YamlLimits(config.yaml_max_bytes, config.yaml_max_depth, config.yaml_max_scalar)
+
+
+def configured_limits() -> YamlLimits:
+    """The limits from [tool.kgbuild] and KGBUILD_YAML_* (read once per folder and environment)."""
+    names = ("KGBUILD_YAML_MAX_BYTES", "KGBUILD_YAML_MAX_DEPTH", "KGBUILD_YAML_MAX_SCALAR")
+    return _limits_for(os.getcwd(), tuple(os.environ.get(name) for name in names))
 
 
 class FactsLoader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -53,66 +84,195 @@ class YamlDocument:
         return Origin(self.name, 1)
 
 
-def read_yaml(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
-    """Parse one file; return the document (None when unreadable) and the problems found."""
+def read_yaml(path: Path, limits: YamlLimits | None = None) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse one file; return the document (None when unreadable) and the problems found.
+
+    Never raises for what a file holds: every failure is a Problem at file:line.
+    """
+    limits = limits or configured_limits()
     name = display_path(path)
+    text, problem = _read_text(path, name, limits)
+    if problem is not None:
+        return None, [problem]
+    document = YamlDocument(path=path, data=None)
     try:
-        text = path.read_bytes().decode("utf-8")
-    except IsADirectoryError:
-        return None, [Problem(Origin(name, 1), "is a directory, not a YAML file; move it out of the facts folder")]
-    except UnicodeDecodeError as error:
-        return None, [Problem(Origin(name, 1), f"is not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8")]
-    except OSError as error:
-        return None, [Problem(Origin(name, 1), f"cannot be read ({error.strerror}); check that it exists and is readable")]
-    try:
-        node = yaml.compose(text, Loader=FactsLoader)
+        problems, fatal = _scan(text, document, limits)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         what = error.problem or error.context or "malformed YAML"
         return None, [Problem(Origin(name, line), f"YAML syntax error: {what}; fix the indentation or quoting there")]
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, max(error.position, 0)) + 1
+        return None, [Problem(Origin(name, line), f"holds a character YAML does not allow ({error.character!r}, "
+                                                  "a control character?); delete it or save the file as plain text")]
     except yaml.YAMLError as error:
         return None, [Problem(Origin(name, 1), f"YAML error: {error}; fix the file so it parses")]
-    document = YamlDocument(path=path, data=None)
-    if node is None:
-        return document, []
-    problems: list[Problem] = []
-    _walk(node, (), document, problems, seen=set())
-    if any(problem.message == ALIAS_MESSAGE for problem in problems):
-        return None, problems  # a shared value may be an alias bomb: never build it
+    if fatal:
+        return None, problems  # a shared value may be an alias bomb, a deep one a stack bomb: never build it
+    if not document.lines:
+        return document, problems  # an empty file (or only comments)
     try:
         document.data = FactsLoader(text).get_single_data()
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
         line = mark.line + 1 if mark else 1
         return None, [Problem(Origin(name, line), f"{error.problem}; facts files hold plain maps, lists, text and numbers only")]
+    except yaml.YAMLError as error:  # the scan passed, so this is rare; still the file's fault
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        return None, [Problem(Origin(name, line), f"YAML error: {getattr(error, 'problem', None) or error}; fix the file so it parses")]
     return document, problems
 
 
-def _walk(node: yaml.Node, at: Path_, document: YamlDocument, problems: list[Problem], seen: set[int]) -> None:
-    """Record the line of every value; refuse aliases and duplicate keys (YAML would hide them)."""
-    if id(node) in seen:
-        problems.append(Problem(Origin(document.name, node.start_mark.line + 1),
-                                ALIAS_MESSAGE))
-        return
-    seen.add(id(node))
-    document.lines[at] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        first_line: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
-            line = key_node.start_mark.line + 1
+def _read_text(path: Path, name: str, limits: YamlLimits) -> tuple[str, Problem | None]:
+    """The file's text, or the problem that stops it being read (not a file, too big, not UTF-8)."""
+    at = Origin(name, 1)
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            return "", Problem(at, "is a directory, not a YAML file; move it out of the facts folder")
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            return "", Problem(at, "is not a regular file (a pipe, socket or device?); replace it with a plain YAML file")
+        if info.st_size > limits.max_bytes:
+            return "", _too_big(at, info.st_size, limits)
+        with open(path, "rb") as handle:
+            raw = handle.read(info.st_size + 1)  # read(n) allocates n bytes up front: ask for what stat() saw
+            if len(raw) > info.st_size:  # the file grew since stat(): read on, but never past the cap
+                raw += handle.read(limits.max_bytes + 1 - len(raw))
+    except OSError as error:
+        return "", Problem(at, f"cannot be read ({error.strerror or error}); check that it exists and is readable")
+    if len(raw) > limits.max_bytes:
+        return "", _too_big(at, len(raw), limits)
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        return "", Problem(Origin(name, line), f"is not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8")
+
+
+def _too_big(at: Origin, size: int, limits: YamlLimits) -> Problem:
+    return Problem(at, f"is {size:,} bytes, more than the {limits.max_bytes:,} a facts file may hold; split it "
+                       "(one file per organisation) or raise yaml_max_bytes (KGBUILD_YAML_MAX_BYTES)")
+
+
+class _Collection:
+    """One open map or list while scanning: where it is, and what is known of its keys."""
+
+    __slots__ = ("at", "is_map", "index", "key", "expect_key", "first_line", "skip")
+
+    def __init__(self, at: Path_, is_map: bool) -> None:
+        self.at = at
+        self.is_map = is_map
+        self.index = 0
+        self.key: str | int | None = None
+        self.expect_key = True
+        self.first_line: dict[str, int] = {}
+        self.skip = False  # the value being read belongs to a refused key: record nothing of it
+
+
+def _scan(text: str, document: YamlDocument, limits: YamlLimits) -> tuple[list[Problem], bool]:
+    """Walk the event stream once: record the line of every value; refuse what facts may not hold.
+
+    Returns the problems and whether they are fatal (the document must not be built).
+    """
+    name = document.name
+    problems: list[Problem] = []
+    stack: list[_Collection] = []
+    skipping = 0  # depth inside a refused value
+    documents = 0
+    anchors: dict[str, int] = {}  # an alias is reported where its value was first written
+    for event in yaml.parse(text, Loader=FactsLoader):
+        kind = type(event)
+        if kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                return [Problem(Origin(name, event.start_mark.line + 1), "a second YAML document (---) starts here; "
+                                "a facts file holds one document, so move it to a file of its own")], True
+            continue
+        if kind not in _NODE_EVENTS and kind not in _END_EVENTS:
+            continue
+        line = event.start_mark.line + 1
+        if kind is yaml.AliasEvent:
+            return [*problems, Problem(Origin(name, anchors.get(event.anchor, line)), ALIAS_MESSAGE)], True
+        if kind in _END_EVENTS:
+            if skipping:
+                skipping -= 1
+            else:
+                stack.pop()
+            continue
+        if event.anchor is not None:
+            anchors.setdefault(event.anchor, line)
+        if skipping:
+            if kind is not yaml.ScalarEvent:
+                skipping += 1
+                if skipping + len(stack) > limits.max_depth:
+                    return [_too_deep(name, line, limits)], True
+            continue
+        parent = stack[-1] if stack else None
+        if parent is not None and parent.is_map and parent.expect_key:
+            parent.expect_key = False
+            key = _key_of(event)
             if key == "<<":
-                problems.append(Problem(Origin(document.name, line), "YAML merge keys (<<) are not allowed in facts; write the keys out"))
+                problems.append(Problem(Origin(name, line), "YAML merge keys (<<) are not allowed in facts; write the keys out"))
+                parent.skip = True
+            elif key in parent.first_line:
+                problems.append(Problem(Origin(name, line), f"key '{key}' appears twice in one map "
+                                        f"(first at line {parent.first_line[key]}); keep one"))
+                parent.skip = True
+            else:
+                parent.first_line[key] = line
+                parent.key = key
+                parent.skip = False
+                document.lines[(*parent.at, key)] = line
+            if kind is not yaml.ScalarEvent:  # a map or list as a key: walk it, record nothing
+                skipping = 1
+            elif len(event.value) > limits.max_scalar:
+                return [*problems, _too_long(name, line, len(event.value), limits)], True
+            continue
+        if parent is None:
+            at: Path_ = ()
+        elif parent.is_map:
+            parent.expect_key = True
+            if parent.skip:
+                parent.skip = False
+                if kind is not yaml.ScalarEvent:
+                    skipping = 1
                 continue
-            if key in first_line:
-                problems.append(Problem(Origin(document.name, line),
-                                        f"key '{key}' appears twice in one map (first at line {first_line[key]}); keep one"))
-                continue
-            first_line[key] = line
-            document.lines[(*at, key)] = line
-            _walk(value_node, (*at, key), document, problems, seen)
-            document.lines[(*at, key)] = line
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*at, index), document, problems, seen)
+            at = (*parent.at, parent.key)  # type: ignore[arg-type]
+        else:
+            at = (*parent.at, parent.index)
+            parent.index += 1
+            document.lines[at] = line
+        if parent is None or not parent.is_map:
+            document.lines.setdefault(at, line)
+        if kind is yaml.ScalarEvent:
+            if len(event.value) > limits.max_scalar:
+                return [*problems, _too_long(name, line, len(event.value), limits)], True
+            continue
+        if len(stack) >= limits.max_depth:
+            return [_too_deep(name, line, limits)], True
+        stack.append(_Collection(at, kind is yaml.MappingStartEvent))
+    return problems, False
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_END_EVENTS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _key_of(event: yaml.Event) -> str:
+    if type(event) is yaml.ScalarEvent:
+        return event.value
+    return str(event.start_mark)
+
+
+def _too_deep(name: str, line: int, limits: YamlLimits) -> Problem:
+    return Problem(Origin(name, line), f"maps and lists nest more than {limits.max_depth} deep here; facts need "
+                                       "only a few levels, so check the indentation and brackets (or raise "
+                                       "yaml_max_depth, KGBUILD_YAML_MAX_DEPTH)")
+
+
+def _too_long(name: str, line: int, length: int, limits: YamlLimits) -> Problem:
+    return Problem(Origin(name, line), f"a value of {length:,} characters, more than the {limits.max_scalar:,} "
+                                       "one value may hold; shorten it (or raise yaml_max_scalar, "
+                                       "KGBUILD_YAML_MAX_SCALAR)")

@@ -1,20 +1,27 @@
-"""Graph stage entry point: facts -> checked graph -> dist/ (mapping, reasoning, SHACL, atomic write)."""
+"""Graph stage entry point: facts -> checked graph -> dist/ (mapping, reasoning, SHACL, atomic write).
+
+No rdflib graph holds the facts on the way (DESIGN.md §6): the mapping makes N-Triples terms, HermiT
+reasons over a summary, SHACL runs pySHACL on a sample and the shapes as SPARQL on an in-memory store,
+and the writer bulk-loads N-Quads text into the on-disk store and writes the dumps from that text.
+"""
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import Graph
 
 from .. import vocab
 from ..facts import Facts, FactsError, Origin, Problem, load_facts
 from .closure import materialise
-from .mapping import Mapped, map_facts
-from .reasoning import Inconsistent, infer_types
-from .shapes import check_shapes
+from .mapping import Mapped, Triple, map_records
+from .reasoning import Inconsistent, infer_types_of
+from .shapes import check_shapes_in_memory, check_shapes_on_store
 from .write import write_build
 
 Progress = Callable[[str], None]
@@ -54,59 +61,53 @@ def _line_of(error: Exception) -> int:
     return int(line) if isinstance(line, int) else 1
 
 
-def check_graph(facts: Facts, ontology: Graph, shapes: Graph, base: str, progress: Progress,
-                timings: dict[str, float]) -> tuple[Dataset, Mapped]:
-    """Map the facts into the named graphs of a dataset on the Oxigraph store, reason, and validate shapes.
+def check_graph(facts: Facts, ontology: Graph, base: str, progress: Progress,
+                timings: dict[str, float]) -> tuple[Mapped, list[Triple]]:
+    """Map the facts to triples, reason over a summary of them, and materialise what follows.
 
-    :raises FactsError: for an inconsistency or a shape violation, each located at its YAML line.
+    Returns the mapping (the facts' triples and origins) and the inferred triples.
+
+    :raises FactsError: for an inconsistency, located at the YAML lines of the records that cause it.
     """
     clock = time.perf_counter()
-    dataset = Dataset(store="Oxigraph")
-    facts_graph = dataset.graph(vocab.graph_iri("facts", base))
-    mapped = map_facts(facts, facts_graph, base)
+    mapped = map_records(facts, base)
     timings["map"] = time.perf_counter() - clock
 
-    progress("reasoning (HermiT)")
+    progress("reasoning (HermiT over a summary of the facts)")
     clock = time.perf_counter()
     try:
-        inferred_types = infer_types(ontology, facts_graph, lambda: _groups(mapped))
+        inferred_types = infer_types_of(ontology, mapped.triples, lambda triple: mapped.origin_of(*triple))
     except Inconsistent as error:
         names = ", ".join(_short(resource) for resource in error.resources)
         raise FactsError([Problem(origin, f"these records together contradict the ontology (resources: {names}); "
                                           "check each one's kind, member and dates against docs/facts-format.md")
                           for origin in error.culprits]) from None
-    inferred = dataset.graph(vocab.graph_iri("inferred", base))
-    for triple in materialise(ontology, facts_graph, inferred_types):
-        inferred.add(triple)
+    inferred = materialise(ontology, mapped.triples, inferred_types)
     timings["reason"] = time.perf_counter() - clock
+    return mapped, inferred
 
+
+def _check_shapes(shapes: Graph, mapped: Mapped, inferred: list[Triple], progress: Progress,
+                  timings: dict[str, float]) -> None:
+    """Validate shapes: pySHACL over all of a small graph; over a sample of a large one, with the shapes
+    as SPARQL over all of it in an in-memory Oxigraph store (loading it takes a quarter of a second per
+    100k triples; querying the on-disk store just bulk-loaded is some fifty times slower).
+
+    :raises FactsError: for the violations found, each at its YAML line.
+    """
     progress("checking shapes (SHACL)")
     clock = time.perf_counter()
-    data = Graph()
-    for triple in facts_graph:
-        data.add(triple)
-    for triple in inferred:
-        data.add(triple)
-    violations = check_shapes(shapes, data, mapped)
+    triples = [*mapped.triples, *inferred]
+    found = check_shapes_in_memory(shapes, triples, mapped, progress)
+    violations = found.violations
+    if found.on_store:
+        store = ox.Store()
+        store.bulk_load("".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        violations = check_shapes_on_store(found, store.query, mapped)
+        del store
     timings["shacl"] = time.perf_counter() - clock
     if violations:
         raise FactsError([Problem(violation.origin, violation.message) for violation in violations])
-    ontology_graph = dataset.graph(vocab.graph_iri("ontology", base))
-    for triple in ontology:
-        ontology_graph.add(triple)
-    return dataset, mapped
-
-
-def _groups(mapped: Mapped) -> dict[Origin | None, Graph]:
-    """The triples each YAML record produced, for pinning an inconsistency on records (None: no record)."""
-    groups: dict[Origin | None, Graph] = {}
-    for triple in mapped.graph:
-        groups.setdefault(mapped.triple_origin.get(triple), Graph()).add(triple)
-    return groups
-
-
-def _short(iri) -> str:
-    return str(iri).split("/id/", 1)[-1]
 
 
 def build(facts_dir: Path, out: Path, ontology_dir: Path = Path("ontology"), queries_dir: Path | None = Path("queries"),
@@ -120,16 +121,25 @@ def build(facts_dir: Path, out: Path, ontology_dir: Path = Path("ontology"), que
     timings: dict[str, float] = {}
     progress(f"loading {facts_dir}/")
     clock = time.perf_counter()
-    facts = load_facts(facts_dir)
+    facts = load_facts(facts_dir, timings)
     ontology, shapes = load_ontology(ontology_dir)
-    timings["load"] = time.perf_counter() - clock
+    timings["load"] = time.perf_counter() - clock - timings["validate"]  # YAML and the ontology files
     progress(f"mapping {sum(facts.count().values())} records")
-    dataset, _ = check_graph(facts, ontology, shapes, base, progress, timings)
+    gc.disable()  # the mapping makes millions of small objects and frees none: collector passes are pure cost
+    try:
+        mapped, inferred = check_graph(facts, ontology, base, progress, timings)
+    finally:
+        gc.enable()
+    gc.freeze()  # what is alive now stays alive: later collections (pySHACL makes cyclic garbage) skip it
+    try:
+        _check_shapes(shapes, mapped, inferred, progress, timings)
+    finally:
+        gc.unfreeze()
     progress(f"writing {out}/")
     clock = time.perf_counter()
-    graphs = {name: dataset.graph(vocab.graph_iri(name, base)) for name in vocab.GRAPH_NAMES}
+    graphs = {"ontology": ontology, "facts": mapped.triples, "inferred": inferred}
     prefixes = {**vocab.PREFIXES, **vocab.resource_prefixes(base)}
     warnings = [str(warning) for warning in sorted(facts.warnings)]
-    report = write_build(graphs, out, base, ontology_dir, queries_dir, warnings=warnings, prefixes=prefixes)
+    report = write_build(graphs, out, base, ontology_dir, queries_dir, warnings=warnings, prefixes=prefixes, facts=facts)
     timings["write"] = time.perf_counter() - clock
     return BuildReport(out=Path(out), report=report, timings=timings)

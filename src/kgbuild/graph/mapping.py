@@ -1,11 +1,19 @@
-"""Graph stage: records -> triples, one function per record kind; every triple remembers its file:line."""
+"""Graph stage: records -> triples, one function per record kind; every subject remembers its file:line.
+
+Triples are tuples of N-Triples terms (`<iri>`, `"text"@en`, `"5"^^<xsd:integer>`): cheap to make,
+hash and compare, and written to the store as N-Quads text in one bulk load (DESIGN.md §6). The
+origin is kept per subject (the record that made it), not per triple: every triple of a subject comes
+from the same record, and at a million triples a per-triple table would be the biggest thing in memory.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
 
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 
 from .. import vocab
@@ -14,32 +22,105 @@ from ..facts.countries import ISO_SOURCE
 from ..facts.models import Chairmanship, Claim, Document, Meeting, Membership, PartialDate
 from ..vocab import KG, PROV
 
-PRECISION = {"day": KG.Day, "month": KG.Month, "year": KG.Year}
-STATUS = {"full": KG.FullMember, "observer": KG.Observer, "partner": KG.Partner}
+Triple = tuple[str, str, str]
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def nt_iri(iri: str) -> str:
+    """`<iri>`: an IRI as an N-Triples term."""
+    return f"<{iri}>"
+
+
+def nt_literal(text: str, language: str | None = None, datatype: str | None = None) -> str:
+    """A literal as an N-Triples term: `"text"@en`, `"2019-01-01"^^<...#date>`, or `"text"` (xsd:string)."""
+    quoted = '"' + text.translate(_ESCAPES) + '"'
+    if language:
+        return f"{quoted}@{language.lower()}"  # as Oxigraph stores a tag
+    if datatype and datatype != str(XSD.string):
+        return f"{quoted}^^<{datatype}>"
+    return quoted
+
+
+def nt_term(term) -> str:
+    """Any rdflib term as an N-Triples term (the ontology and the tests speak rdflib)."""
+    if isinstance(term, str) and not isinstance(term, (URIRef, BNode, Literal)):
+        return term  # already an N-Triples term
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return nt_literal(str(term), term.language, str(term.datatype) if term.datatype else None)
+
+
+def nt_triples(graph: Graph) -> list[Triple]:
+    return [(nt_term(s), nt_term(p), nt_term(o)) for s, p, o in graph]
+
+
+def to_graph(triples: Iterable[Triple], graph: Graph | None = None) -> Graph:
+    """Parse N-Triples term tuples into an rdflib graph (for the small inputs of HermiT and pySHACL)."""
+    graph = Graph() if graph is None else graph
+    text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
+    if text:
+        graph.parse(data=text, format="nt")
+    return graph
+
+
+_T = {name: nt_iri(str(term)) for name, term in {
+    "type": RDF.type, "label": RDFS.label, "comment": RDFS.comment, "altLabel": SKOS.altLabel,
+    "title": DCTERMS.title, "publisher": DCTERMS.publisher, "issued": DCTERMS.issued,
+    "language": DCTERMS.language, "page": FOAF.page, "wasDerivedFrom": PROV.wasDerivedFrom}.items()}
+_DATE = str(XSD.date)
+_INTEGER = str(XSD.integer)
+_BOOLEAN = str(XSD.boolean)
+
+
+def k(term: URIRef) -> str:
+    """A kg: (or any rdflib) IRI as an N-Triples term."""
+    return _kg(str(term))
+
+
+@lru_cache(maxsize=None)
+def _kg(iri: str) -> str:
+    return f"<{iri}>"
+
+
+PRECISION = {"day": k(KG.Day), "month": k(KG.Month), "year": k(KG.Year)}
+STATUS = {"full": k(KG.FullMember), "observer": k(KG.Observer), "partner": k(KG.Partner)}
 STATUS_WORDS = {
     "full": {"en": "full member", "id": "anggota penuh"},
     "observer": {"en": "observer", "id": "pengamat"},
     "partner": {"en": "partner", "id": "mitra"},
 }
-MEETING_CLASS = {"summit": KG.Summit, "ministerial": KG.MinisterialMeeting}
+MEETING_CLASS = {"summit": k(KG.Summit), "ministerial": k(KG.MinisterialMeeting)}
 
 
 @dataclass
 class Mapped:
-    """The facts as triples, plus where each subject and triple was written."""
+    """The facts as triples of N-Triples terms, plus where each subject was written.
 
-    graph: Graph
-    subject_origin: dict[URIRef, Origin] = field(default_factory=dict)
+    `triple_origin` holds only the triples whose origin is not their subject's (none from the mapper;
+    callers may add some). `graph` is an rdflib view, filled only when map_facts is given one.
+    """
+
+    triples: list[Triple] = field(default_factory=list)
+    subject_origin: dict[str, Origin] = field(default_factory=dict)
     triple_origin: dict[tuple, Origin] = field(default_factory=dict)
-    subjects_by_origin: dict[Origin, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
+    graph: Graph | None = None
 
     def origin_of(self, subject, predicate=None, value=None) -> Origin | None:
-        """The YAML line behind a triple, or behind its subject."""
-        if predicate is not None:
+        """The YAML line behind a triple, or behind its subject (terms as rdflib terms or N-Triples)."""
+        if predicate is not None and self.triple_origin:
             found = self.triple_origin.get((subject, predicate, value))
             if found:
                 return found
-        return self.subject_origin.get(subject)
+        return self.subject_origin.get(nt_term(subject))
+
+    @property
+    def subjects_by_origin(self) -> dict[Origin, set[str]]:
+        grouped: dict[Origin, set[str]] = defaultdict(set)
+        for subject, origin in self.subject_origin.items():
+            grouped[origin].add(subject)
+        return grouped
 
 
 def ordinal_en(number: int) -> str:
@@ -49,48 +130,50 @@ def ordinal_en(number: int) -> str:
 
 
 class Mapper:
-    """Writes the triples of one Facts into a graph, noting origins as it goes."""
+    """Writes the triples of one Facts into a list, noting the origin of each subject as it goes."""
 
-    def __init__(self, facts: Facts, graph: Graph, base: str):
+    def __init__(self, facts: Facts, base: str):
         self.facts = facts
         self.base = base
-        self.out = Mapped(graph=graph)
+        self.out = Mapped()
+        self._emit = self.out.triples.append
         self._origin: Origin | None = None
-        self._subject: URIRef | None = None
+        self._subject: str | None = None
+        self._iris: dict[tuple[str, str], str] = {}
 
     # -- helpers -------------------------------------------------------------------------------
-    def iri(self, kind: str, slug: str) -> URIRef:
-        return vocab.resource_iri(kind, slug, self.base)
+    def iri(self, kind: str, slug: str) -> str:
+        key = (kind, slug)
+        found = self._iris.get(key)
+        if found is None:
+            found = self._iris[key] = nt_iri(vocab.resource_iri(kind, slug, self.base))
+        return found
 
-    def start(self, subject: URIRef, origin: Origin | None, *types: URIRef) -> URIRef:
+    def start(self, subject: str, origin: Origin | None, *types: str) -> str:
         self._subject, self._origin = subject, origin
         if origin is not None:
             self.out.subject_origin.setdefault(subject, origin)
-            self.out.subjects_by_origin[origin].add(subject)
         for rdf_type in types:
-            self.add(RDF.type, rdf_type)
+            self._emit((subject, _T["type"], rdf_type))
         return subject
 
-    def add(self, predicate: URIRef, value, subject: URIRef | None = None) -> None:
-        triple = (subject or self._subject, predicate, value)
-        self.out.graph.add(triple)
-        if self._origin is not None:
-            self.out.triple_origin.setdefault(triple, self._origin)
+    def add(self, predicate: str, value: str, subject: str | None = None) -> None:
+        self._emit((subject or self._subject, predicate, value))
 
-    def labels(self, texts: dict[str, str] | None, predicate: URIRef = RDFS.label) -> None:
+    def labels(self, texts: dict[str, str] | None, predicate: str = _T["label"]) -> None:
         for language, text in sorted((texts or {}).items()):
-            self.add(predicate, Literal(text, lang=language))
+            self._emit((self._subject, predicate, nt_literal(text, language)))
 
-    def date(self, predicate: URIRef, precision_predicate: URIRef, moment: PartialDate | None) -> None:
+    def date(self, predicate: str, precision_predicate: str, moment: PartialDate | None) -> None:
         if moment is not None:
-            self.add(predicate, Literal(moment.value.isoformat(), datatype=XSD.date))
-            self.add(precision_predicate, PRECISION[moment.precision])
+            self._emit((self._subject, predicate, nt_literal(moment.value.isoformat(), datatype=_DATE)))
+            self._emit((self._subject, precision_predicate, PRECISION[moment.precision]))
 
     def sources(self, source_ids) -> None:
         for source_id in source_ids or []:
-            self.add(PROV.wasDerivedFrom, self.iri("source", source_id))
+            self._emit((self._subject, _T["wasDerivedFrom"], self.iri("source", source_id)))
 
-    def member_iri(self, member: str) -> URIRef:
+    def member_iri(self, member: str) -> str:
         kind = "organisation" if member in self.facts.organisations else "country"
         return self.iri(kind, member)
 
@@ -113,21 +196,21 @@ class Mapper:
         for country in self.facts.countries.values():
             self.map_country(country)
         for place in self.facts.places.values():
-            self.start(self.iri("place", place.id), place.origin, KG.Place)
+            self.start(self.iri("place", place.id), place.origin, k(KG.Place))
             self.labels(place.label)
-            self.add(KG.country, self.iri("country", place.country))
+            self.add(k(KG.country), self.iri("country", place.country))
             self.sources(place.source)
         for organisation in self.facts.organisations.values():
             self.map_organisation(organisation)
         for person in self.facts.people.values():
-            self.start(self.iri("person", person.id), person.origin, KG.Person)
+            self.start(self.iri("person", person.id), person.origin, k(KG.Person))
             self.labels(person.label)
-            self.labels(person.role, KG.role)
+            self.labels(person.role, k(KG.role))
             if person.country:
-                self.add(KG.country, self.iri("country", person.country))
+                self.add(k(KG.country), self.iri("country", person.country))
             self.sources(person.source)
             for source_id in person.source:
-                self.add(KG.mentionedIn, self.iri("source", source_id))
+                self.add(k(KG.mentionedIn), self.iri("source", source_id))
         self.map_memberships()
         for chairmanship in self.facts.chairmanships:
             self.map_chairmanship(chairmanship)
@@ -140,40 +223,41 @@ class Mapper:
         return self.out
 
     def map_source(self, source) -> None:
-        self.start(self.iri("source", source.id), source.origin, KG.Source)
-        self.add(RDFS.label, Literal(source.title, lang=source.language))  # a title is in the source's language
-        self.add(DCTERMS.title, Literal(source.title, lang=source.language))
-        self.add(DCTERMS.publisher, Literal(source.publisher))
+        self.start(self.iri("source", source.id), source.origin, k(KG.Source))
+        title = nt_literal(source.title, source.language)  # a title is in the source's language
+        self.add(_T["label"], title)
+        self.add(_T["title"], title)
+        self.add(_T["publisher"], nt_literal(source.publisher))
         if source.issued is not None:
-            self.add(DCTERMS.issued, Literal(source.issued.value.isoformat(), datatype=XSD.date))
-        self.add(DCTERMS.language, Literal(source.language))
+            self.add(_T["issued"], nt_literal(source.issued.value.isoformat(), datatype=_DATE))
+        self.add(_T["language"], nt_literal(source.language))
         if source.url:
-            self.add(FOAF.page, URIRef(source.url))
+            self.add(_T["page"], nt_iri(source.url))
         if source.note:
-            self.add(RDFS.comment, Literal(source.note, lang="en"))
+            self.add(_T["comment"], nt_literal(source.note, "en"))
 
     def map_iso_source(self) -> None:
-        self.start(self.iri("source", ISO_SOURCE), None, KG.Source)
-        title = Literal("ISO 3166-1 country codes and names (via the pycountry package)", lang="en")
-        self.add(RDFS.label, title)
-        self.add(DCTERMS.title, title)
-        self.add(DCTERMS.publisher, Literal("International Organization for Standardization"))
-        self.add(DCTERMS.language, Literal("en"))
-        self.add(FOAF.page, URIRef("https://www.iso.org/iso-3166-country-codes.html"))
+        self.start(self.iri("source", ISO_SOURCE), None, k(KG.Source))
+        title = nt_literal("ISO 3166-1 country codes and names (via the pycountry package)", "en")
+        self.add(_T["label"], title)
+        self.add(_T["title"], title)
+        self.add(_T["publisher"], nt_literal("International Organization for Standardization"))
+        self.add(_T["language"], nt_literal("en"))
+        self.add(_T["page"], nt_iri("https://www.iso.org/iso-3166-country-codes.html"))
 
     def map_country(self, country) -> None:
-        self.start(self.iri("country", country.code), country.origin, KG.Country)
+        self.start(self.iri("country", country.code), country.origin, k(KG.Country))
         self.labels(country.label)
-        self.add(KG.isoCode, Literal(country.code.upper()))
+        self.add(k(KG.isoCode), nt_literal(country.code.upper()))
         self.sources(country.source)
 
     def map_organisation(self, organisation) -> None:
-        self.start(self.iri("organisation", organisation.id), organisation.origin, KG.Organisation)
+        self.start(self.iri("organisation", organisation.id), organisation.origin, k(KG.Organisation))
         self.labels(organisation.label)
         if organisation.acronym:
-            self.add(SKOS.altLabel, Literal(organisation.acronym))
-        self.labels(organisation.description, KG.description)
-        self.date(KG.foundingDate, KG.foundingDatePrecision, organisation.founded)
+            self.add(_T["altLabel"], nt_literal(organisation.acronym))
+        self.labels(organisation.description, k(KG.description))
+        self.date(k(KG.foundingDate), k(KG.foundingDatePrecision), organisation.founded)
         self.sources(organisation.source)
 
     def map_memberships(self) -> None:
@@ -186,77 +270,77 @@ class Mapper:
 
     def map_membership(self, membership: Membership, several_statuses: bool) -> None:
         slug = vocab.membership_slug(membership.organisation, membership.member, membership.status, several_statuses)
-        self.start(self.iri("membership", slug), membership.origin, KG.Membership)
+        self.start(self.iri("membership", slug), membership.origin, k(KG.Membership))
         org = self.org_name(membership.organisation)
         for language, connective in (("en", "in"), ("id", "di")):
             words = STATUS_WORDS[membership.status][language]
             name = self.country_name(membership.member, language)
-            self.add(RDFS.label, Literal(f"{name} {connective} {org} ({words})", lang=language))
-        self.add(KG.organisation, self.iri("organisation", membership.organisation))
-        self.add(KG.member, self.member_iri(membership.member))
-        self.add(KG.status, STATUS[membership.status])
-        self.date(KG.startDate, KG.startDatePrecision, membership.since)
-        self.date(KG.attestedOn, KG.attestedOnPrecision, membership.attested)
-        self.date(KG.endDate, KG.endDatePrecision, membership.until)
+            self.add(_T["label"], nt_literal(f"{name} {connective} {org} ({words})", language))
+        self.add(k(KG.organisation), self.iri("organisation", membership.organisation))
+        self.add(k(KG.member), self.member_iri(membership.member))
+        self.add(k(KG.status), STATUS[membership.status])
+        self.date(k(KG.startDate), k(KG.startDatePrecision), membership.since)
+        self.date(k(KG.attestedOn), k(KG.attestedOnPrecision), membership.attested)
+        self.date(k(KG.endDate), k(KG.endDatePrecision), membership.until)
         if membership.note:
-            self.add(RDFS.comment, Literal(membership.note, lang="en"))
+            self.add(_T["comment"], nt_literal(membership.note, "en"))
         self.sources(membership.source)
 
     def map_chairmanship(self, chairmanship: Chairmanship) -> None:
         slug = vocab.chairmanship_slug(chairmanship.organisation, chairmanship.chair, chairmanship.since.value.year)
-        self.start(self.iri("chairmanship", slug), chairmanship.origin, KG.Chairmanship)
+        self.start(self.iri("chairmanship", slug), chairmanship.origin, k(KG.Chairmanship))
         org = self.org_name(chairmanship.organisation)
         year = chairmanship.since.value.year
-        self.add(RDFS.label, Literal(f"{self.country_name(chairmanship.chair)}'s chairmanship of {org} from {year}", lang="en"))
-        self.add(RDFS.label, Literal(f"Keketuaan {self.country_name(chairmanship.chair, 'id')} di {org} sejak {year}", lang="id"))
-        self.add(KG.chairOf, self.iri("organisation", chairmanship.organisation))
-        self.add(KG.chair, self.iri("country", chairmanship.chair))
-        self.date(KG.startDate, KG.startDatePrecision, chairmanship.since)
-        self.date(KG.endDate, KG.endDatePrecision, chairmanship.until)
-        self.labels(chairmanship.theme, KG.theme)
+        self.add(_T["label"], nt_literal(f"{self.country_name(chairmanship.chair)}'s chairmanship of {org} from {year}", "en"))
+        self.add(_T["label"], nt_literal(f"Keketuaan {self.country_name(chairmanship.chair, 'id')} di {org} sejak {year}", "id"))
+        self.add(k(KG.chairOf), self.iri("organisation", chairmanship.organisation))
+        self.add(k(KG.chair), self.iri("country", chairmanship.chair))
+        self.date(k(KG.startDate), k(KG.startDatePrecision), chairmanship.since)
+        self.date(k(KG.endDate), k(KG.endDatePrecision), chairmanship.until)
+        self.labels(chairmanship.theme, k(KG.theme))
         self.sources(chairmanship.source)
 
     def map_meeting(self, slug: str, meeting: Meeting) -> None:
         kind = vocab.meeting_kind(meeting.series)
-        self.start(self.iri(kind, slug), meeting.origin, MEETING_CLASS.get(meeting.series, KG.Meeting))
+        self.start(self.iri(kind, slug), meeting.origin, MEETING_CLASS.get(meeting.series, k(KG.Meeting)))
         org = self.org_name(meeting.organisation)
         if meeting.label:
             self.labels(meeting.label)
         if not meeting.label or "en" not in meeting.label:
             english = {"summit": "Summit", "ministerial": "Ministerial Meeting"}.get(meeting.series, meeting.series.upper())
-            self.add(RDFS.label, Literal(f"{ordinal_en(meeting.ordinal)} {org} {english}", lang="en"))
+            self.add(_T["label"], nt_literal(f"{ordinal_en(meeting.ordinal)} {org} {english}", "en"))
         if not meeting.label or "id" not in meeting.label:
             indonesian = {"summit": f"KTT {org}", "ministerial": f"Pertemuan Menteri {org}"}.get(
                 meeting.series, f"Pertemuan {meeting.series.upper()} {org}")
-            self.add(RDFS.label, Literal(f"{indonesian} ke-{meeting.ordinal}", lang="id"))
-        self.add(KG.organisedBy, self.iri("organisation", meeting.organisation))
-        self.add(KG.series, Literal(meeting.series))
-        self.add(KG.ordinal, Literal(meeting.ordinal, datatype=XSD.integer))
-        self.date(KG.startDate, KG.startDatePrecision, meeting.start)
-        self.date(KG.endDate, KG.endDatePrecision, meeting.end)
-        self.add(KG.location, self.iri("place", meeting.place))
-        self.labels(meeting.venue, KG.venue)
-        self.labels(meeting.theme, KG.theme)
+            self.add(_T["label"], nt_literal(f"{indonesian} ke-{meeting.ordinal}", "id"))
+        self.add(k(KG.organisedBy), self.iri("organisation", meeting.organisation))
+        self.add(k(KG.series), nt_literal(meeting.series))
+        self.add(k(KG.ordinal), nt_literal(str(meeting.ordinal), datatype=_INTEGER))
+        self.date(k(KG.startDate), k(KG.startDatePrecision), meeting.start)
+        self.date(k(KG.endDate), k(KG.endDatePrecision), meeting.end)
+        self.add(k(KG.location), self.iri("place", meeting.place))
+        self.labels(meeting.venue, k(KG.venue))
+        self.labels(meeting.theme, k(KG.theme))
         self.sources(meeting.source)
 
     def map_document(self, document: Document) -> None:
         kind = "declaration" if document.kind == "declaration" else "document"
         subject = self.start(self.iri(kind, document.id), document.origin,
-                             KG.Declaration if kind == "declaration" else KG.Document)
+                             k(KG.Declaration) if kind == "declaration" else k(KG.Document))
         self.labels(document.label)
-        self.add(KG.issuedBy, self.iri("organisation", document.organisation))
+        self.add(k(KG.issuedBy), self.iri("organisation", document.organisation))
         if document.adopted_at:
             meeting = self.facts.meetings[document.adopted_at]
-            self.add(KG.adoptedAt, self.iri(vocab.meeting_kind(meeting.series), document.adopted_at))
-        self.date(KG.adoptedOn, KG.adoptedOnPrecision, document.adopted_on)
+            self.add(k(KG.adoptedAt), self.iri(vocab.meeting_kind(meeting.series), document.adopted_at))
+        self.date(k(KG.adoptedOn), k(KG.adoptedOnPrecision), document.adopted_on)
         self.sources(document.source)
         for position, texts in enumerate(document.components, start=1):
             component = self.iri("component", vocab.component_slug(document.id, position))
-            self.add(KG.hasComponent, component, subject=subject)
-            self.start(component, document.origin, KG.DeclarationComponent)
+            self.add(k(KG.hasComponent), component, subject=subject)
+            self.start(component, document.origin, k(KG.DeclarationComponent))
             self.labels(texts)
-            self.add(KG.position, Literal(position, datatype=XSD.integer))
-            self.add(KG.componentOf, subject)
+            self.add(k(KG.position), nt_literal(str(position), datatype=_INTEGER))
+            self.add(k(KG.componentOf), subject)
             self.sources(document.source)
             self._subject = subject
 
@@ -270,24 +354,31 @@ class Mapper:
             about = self.iri("organisation", about_slug)
         slug = vocab.claim_slug(about_slug, claim.count, claim.status, claim.kind,
                                 str(claim.as_of.value) if claim.as_of else None)
-        self.start(self.iri("claim", slug), claim.origin, KG.Claim)
+        self.start(self.iri("claim", slug), claim.origin, k(KG.Claim))
         what = claim.count if claim.count == "components" else f"{claim.status or 'full'} {claim.kind or 'member'} members"
         when = f" on {claim.as_of}" if claim.as_of else ""
-        self.add(RDFS.label, Literal(f"{self.org_name(about_slug) if claim.count == 'members' else about_slug}: "
-                                     f"{claim.value} {what}{when}", lang="en"))
-        self.add(KG.claimAbout, about)
-        self.add(KG.claimKind, Literal(claim.count))
-        self.add(KG.claimComplete, Literal(claim.complete))
+        self.add(_T["label"], nt_literal(f"{self.org_name(about_slug) if claim.count == 'members' else about_slug}: "
+                                         f"{claim.value} {what}{when}", "en"))
+        self.add(k(KG.claimAbout), about)
+        self.add(k(KG.claimKind), nt_literal(claim.count))
+        self.add(k(KG.claimComplete), nt_literal("true" if claim.complete else "false", datatype=_BOOLEAN))
         if claim.count == "members":
-            self.add(KG.claimStatus, STATUS[claim.status or "full"])
+            self.add(k(KG.claimStatus), STATUS[claim.status or "full"])
             if claim.kind:
-                self.add(KG.claimMemberKind, Literal(claim.kind))
-        self.add(KG.claimedValue, Literal(claim.value, datatype=XSD.integer))
+                self.add(k(KG.claimMemberKind), nt_literal(claim.kind))
+        self.add(k(KG.claimedValue), nt_literal(str(claim.value), datatype=_INTEGER))
         if claim.as_of:
-            self.add(KG.asOf, Literal(claim.as_of.value.isoformat(), datatype=XSD.date))
+            self.add(k(KG.asOf), nt_literal(claim.as_of.value.isoformat(), datatype=_DATE))
         self.sources(claim.source)
 
 
+def map_records(facts: Facts, base: str = vocab.DEFAULT_BASE) -> Mapped:
+    """Turn every record of facts into triples of N-Triples terms, with the origin of every subject."""
+    return Mapper(facts, base).map_all()
+
+
 def map_facts(facts: Facts, graph: Graph, base: str = vocab.DEFAULT_BASE) -> Mapped:
-    """Write every record of facts into graph; return the graph with the origin of every triple."""
-    return Mapper(facts, graph, base).map_all()
+    """Write every record of facts into an rdflib graph too; return the mapping with graph set to it."""
+    mapped = map_records(facts, base)
+    mapped.graph = to_graph(mapped.triples, graph)
+    return mapped

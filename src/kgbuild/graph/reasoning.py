@@ -1,4 +1,17 @@
-"""Graph stage: OWL reasoning with HermiT (owlready2): consistency, inferred types, culprits of an inconsistency."""
+"""Graph stage: OWL reasoning with HermiT (owlready2): consistency, inferred types, culprits of an inconsistency.
+
+HermiT never sees the whole graph: a DL reasoner over a million triples takes hours. It sees the
+ontology plus a type-level summary: resources are grouped by their shape (their asserted types, and
+each property they have or are the value of, with the asserted types of the resource at the other end
+and how often: once or more), one real resource per shape is kept with every statement it is part of,
+and the types HermiT infers for that representative are given to every resource of its shape. A
+thousand memberships of one shape cost HermiT what one does. What this assumes of the ontology: that a
+resource's inferred types follow from its own statements and its neighbours' asserted types (domains,
+ranges, sub-classes, disjointness, functional properties, someValuesFrom over an asserted class — all
+kgbuild.ttl uses). Everything HermiT infers from a subset of the facts also follows from all of them,
+so the summary never infers a wrong type; an inconsistency is pinned on records by QuickXplain over the
+summary's statements only.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +24,7 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from ..facts import Origin
+from .mapping import Triple, nt_term, nt_triples, to_graph
 
 
 # HermiT accepts only the OWL 2 datatype map, which has neither xsd:date nor rdf:langString.
@@ -42,18 +56,22 @@ def _is_consistent(ontology: Graph, facts: Graph, workdir: Path) -> tuple[bool, 
 
     reasoner_input = Graph()
     for subject, predicate, value in ontology:
+        if isinstance(value, Literal) and (value.language or value.datatype in OUTSIDE_OWL2_DATATYPES):
+            continue  # labels and dates of background facts: no class inference, and HermiT refuses them
         reasoner_input.add((subject, predicate, RDFS.Literal if value in OUTSIDE_OWL2_DATATYPES else value))
     for triple in facts:
         value = triple[2]
         if isinstance(value, Literal) and (value.language or value.datatype in OUTSIDE_OWL2_DATATYPES):
             continue  # dates and tagged text carry no class inference; SHACL checks their datatypes
         reasoner_input.add(triple)
-    individuals = sorted({s for s in facts.subjects(RDF.type) if isinstance(s, URIRef)})
-    if len(individuals) > 1:  # our IRIs are unique names: tell HermiT, so functional-property clashes show
+    # Our IRIs are unique names: tell HermiT, so functional-property clashes show. Only where a clash
+    # can happen (two values of one functional property): one AllDifferent over every individual costs
+    # HermiT time quadratic in their number, minutes at a few thousand.
+    for group in _clashing_values(ontology, facts):
         different = BNode()
         reasoner_input.add((different, RDF.type, OWL.AllDifferent))
         members = BNode()
-        Collection(reasoner_input, members, list(individuals))
+        Collection(reasoner_input, members, group)
         reasoner_input.add((different, OWL.distinctMembers, members))
     path = workdir / "reasoner-input.nt"
     reasoner_input.serialize(path, format="nt", encoding="utf-8")
@@ -72,27 +90,174 @@ def _is_consistent(ontology: Graph, facts: Graph, workdir: Path) -> tuple[bool, 
     return True, known_types
 
 
+def _clashing_values(ontology: Graph, facts: Graph) -> list[list[URIRef]]:
+    """Sets of named individuals that one functional property gives one subject (or an inverse-functional
+    property one value): the only places where the unique-name assumption changes the answer."""
+    functional = set(ontology.subjects(RDF.type, OWL.FunctionalProperty))
+    inverse_functional = set(ontology.subjects(RDF.type, OWL.InverseFunctionalProperty))
+    values: dict[tuple, set[URIRef]] = {}
+    for subject, predicate, value in facts:
+        if predicate in functional and isinstance(value, URIRef):
+            values.setdefault((subject, predicate), set()).add(value)
+        if predicate in inverse_functional and isinstance(subject, URIRef):
+            values.setdefault((predicate, value), set()).add(subject)
+    return [sorted(group) for group in values.values() if len(group) > 1]
+
+
 def infer_types(ontology: Graph, facts: Graph, explain: Callable[[], dict[Origin | None, Graph]]) -> Graph:
-    """Types HermiT infers for the facts' resources that the facts do not state.
+    """Types HermiT infers for the resources of an rdflib graph that it does not state (see infer_types_of).
+
+    :raises Inconsistent: naming the records that together contradict the ontology.
+    :raises ReasonerError: when HermiT cannot run.
+    """
+    table: dict[Triple, Origin | None] = {}
+
+    def origin_of(triple: Triple) -> Origin | None:
+        if not table:  # asked only on failure: build the table then
+            table.update({(nt_term(s), nt_term(p), nt_term(o)): origin
+                          for origin, group in explain().items() for s, p, o in group})
+        return table.get(triple)
+
+    found = infer_types_of(ontology, nt_triples(facts), origin_of)
+    return to_graph(found)
+
+
+def _is_literal(term: str) -> bool:
+    return term.startswith('"')
+
+
+def _shape_of_literal(predicate: str, value: str) -> tuple:
+    closing = value.rindex('"')
+    return ("literal", predicate, value[closing + 1:])  # '' for xsd:string, '@en', '^^<...#date>'
+
+
+def linked_properties(ontology: Graph) -> set[str]:
+    """Properties whose inferences depend on what is at the other end, not only on the statement being
+    there: those with an inverse, or used in a restriction (kg:Member is someValuesFrom over the inverse
+    of kg:member). For any other property a domain or range types one end whatever the other end is."""
+    found = set()
+    for subject, predicate, value in ontology.triples((None, OWL.inverseOf, None)):
+        found.update(term for term in (subject, value) if isinstance(term, URIRef))
+    for restricted in ontology.objects(None, OWL.onProperty):
+        found.add(restricted)
+        found.update(term for term in ontology.objects(restricted, OWL.inverseOf) if isinstance(term, URIRef))
+    for kind in (OWL.InverseFunctionalProperty, OWL.SymmetricProperty, OWL.TransitiveProperty):
+        found.update(ontology.subjects(RDF.type, kind))
+    return {nt_term(term) for term in found if isinstance(term, URIRef)}
+
+
+def summarise(triples: list[Triple], constants: set[str], rdf_type: str,
+              linked: set[str] | None = None) -> tuple[list[Triple], dict[str, str]]:
+    """The statements of one representative per shape, and each resource's representative.
+
+    A shape is a resource's asserted types plus, for each statement it is part of, the direction, the
+    property and, for linked properties (see linked_properties; all when linked is None), the asserted
+    types of the other end (or the term itself for ontology individuals such as kg:FullMember),
+    counted as once or several times (functional properties clash at two).
+    """
+    types: dict[str, list[str]] = {}
+    for subject, predicate, value in triples:
+        if predicate == rdf_type:
+            types.setdefault(subject, []).append(value)
+    kinds = {resource: tuple(sorted(set(found))) for resource, found in types.items()}
+
+    def kind(term: str):
+        return term if term in constants else kinds.get(term, ())
+
+    edges: dict[str, dict[tuple, int]] = {}
+    for subject, predicate, value in triples:
+        if predicate == rdf_type:
+            continue
+        outgoing = edges.setdefault(subject, {})
+        if _is_literal(value):
+            key = _shape_of_literal(predicate, value)
+        else:
+            is_linked = linked is None or predicate in linked
+            key = ("out", predicate, kind(value) if is_linked or value in constants else ())
+            if value not in constants:
+                incoming = edges.setdefault(value, {})
+                back = ("in", predicate, kind(subject) if is_linked else ())
+                incoming[back] = incoming.get(back, 0) + 1
+        outgoing[key] = outgoing.get(key, 0) + 1
+    representative_of_shape: dict[tuple, str] = {}
+    representative: dict[str, str] = {}
+    for resource in [*types, *(term for term in edges if term not in types)]:
+        if resource in constants:
+            continue
+        shape = (kinds.get(resource, ()),
+                 tuple(sorted((key, min(count, 2)) for key, count in edges.get(resource, {}).items())))
+        representative[resource] = representative_of_shape.setdefault(shape, resource)
+    chosen = set(representative_of_shape.values())
+    kept: dict[Triple, None] = {}
+    neighbours: set[str] = set()
+    examples: dict[tuple, int] = {}  # two statements of each kind stand for "several": a shape says no more
+    for triple in triples:
+        subject, predicate, value = triple
+        if predicate == rdf_type:
+            if subject in chosen:
+                kept[triple] = None
+            continue
+        if subject in chosen:
+            key = (subject, _shape_of_literal(predicate, value) if _is_literal(value) else ("out", predicate, kind(value)))
+        elif value in chosen:
+            key = (value, "in", predicate, kind(subject))
+        else:
+            continue
+        if examples.get(key, 0) < 2:
+            examples[key] = examples.get(key, 0) + 1
+            kept[triple] = None
+            neighbours.add(subject)
+            if not _is_literal(value):
+                neighbours.add(value)
+    for subject, predicate, value in triples:
+        if predicate == rdf_type and subject in neighbours:
+            kept[(subject, predicate, value)] = None
+    return list(kept), representative
+
+
+def infer_types_of(ontology: Graph, triples: list[Triple], origin_of: Callable[[Triple], Origin | None]) -> list[Triple]:
+    """Types HermiT infers for the facts' resources that the facts do not state, by way of a summary.
+
+    `origin_of` gives the record behind a triple (None: no record); it is asked only when the facts
+    are inconsistent.
 
     :raises Inconsistent: naming the records that together contradict the ontology.
     :raises ReasonerError: when HermiT cannot run.
     """
     _java_available()
+    rdf_type = nt_term(RDF.type)
+    constants = {nt_term(term) for term in ontology.subjects() if isinstance(term, URIRef)}
+    summary, representative = summarise(triples, constants, rdf_type, linked_properties(ontology))
+    summary_graph = to_graph(summary)
     with tempfile.TemporaryDirectory(prefix="kgbuild-reasoner-") as tmp:
-        consistent, known_types = _is_consistent(ontology, facts, Path(tmp))
+        consistent, known_types = _is_consistent(ontology, summary_graph, Path(tmp))
         if not consistent:
-            groups = explain()
+            groups = _groups(summary, origin_of)
             background = groups.pop(None, Graph())  # triples no YAML line wrote (ISO names): always in
             culprits = minimal_conflict(ontology + background, groups, Path(tmp))
             raise Inconsistent(sorted(culprits), sorted({s for origin in culprits for s in groups[origin].subjects()}))
-    subjects = set(facts.subjects(RDF.type))
-    inferred = Graph()
-    for triple in known_types:
-        if triple[0] in subjects and triple not in facts and triple[2] != OWL.NamedIndividual \
-                and triple[2] != OWL.Thing:
-            inferred.add(triple)
-    return inferred
+    typed = {subject for subject, predicate, _ in triples if predicate == rdf_type}
+    asserted_types = {(subject, value) for subject, predicate, value in triples if predicate == rdf_type}
+    skip = {nt_term(OWL.NamedIndividual), nt_term(OWL.Thing)}
+    inferred_for: dict[str, list[str]] = {}
+    for subject, _, cls in known_types:
+        subject_term, class_term = nt_term(subject), nt_term(cls)
+        if class_term not in skip and (subject_term, class_term) not in asserted_types:
+            inferred_for.setdefault(subject_term, []).append(class_term)
+    inferred: list[Triple] = []
+    for resource in typed:
+        for cls in sorted(inferred_for.get(representative.get(resource, resource), ())):
+            if (resource, cls) not in asserted_types:
+                inferred.append((resource, rdf_type, cls))
+    return sorted(inferred)
+
+
+def _groups(summary: list[Triple], origin_of: Callable[[Triple], Origin | None]) -> dict[Origin | None, Graph]:
+    """The summary's triples by the record that wrote them, for QuickXplain."""
+    by_origin: dict[Origin | None, list[Triple]] = {}
+    for triple in summary:
+        by_origin.setdefault(origin_of(triple), []).append(triple)
+    return {origin: to_graph(group) for origin, group in by_origin.items()}
 
 
 def minimal_conflict(ontology: Graph, groups: dict[Origin, Graph], workdir: Path) -> list[Origin]:

@@ -10,9 +10,10 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import settings
 from ..store import StoreError
-from . import dataset, dumps, headers, linkeddata, pages, queries, sparql, ui
+from . import changes, dataset, dumps, headers, linkeddata, pages, queries, sparql, ui
 from .negotiation import NotAcceptable, UnknownFormat
 from .protocol import ProtocolError
+from . import requestlog, safety  # noqa: E402 - hardening: limits, their statuses, request logs
 
 
 def create_app(dist: Path | None = None, overrides: Mapping[str, object] | None = None) -> Flask:
@@ -23,9 +24,11 @@ def create_app(dist: Path | None = None, overrides: Mapping[str, object] | None 
     app.json.sort_keys = False
     dataset.init_app(app, app.config["KGBUILD_DIST"])
     headers.init_app(app)
-    for blueprint in (sparql.bp, linkeddata.bp, dumps.bp, queries.bp, pages.bp, ui.bp):
+    for blueprint in (sparql.bp, linkeddata.bp, dumps.bp, changes.bp, queries.bp, pages.bp, ui.bp):
         app.register_blueprint(blueprint)
     _register_error_handlers(app)
+    safety.init_app(app)  # limits and their statuses (README "Hardening")
+    requestlog.init_app(app)  # after the handlers above: its 500 and 503 bodies replace theirs
     return app
 
 

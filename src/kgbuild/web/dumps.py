@@ -1,12 +1,18 @@
-"""Serve -> /dumps/ (the build's files, by name from a fixed list) and /.well-known/void (VoID, negotiated)."""
+"""Serve -> /dumps/ (the build's files, by name from a fixed list; the kept past builds with their changelogs)
+and /.well-known/void (VoID, negotiated)."""
 
 from __future__ import annotations
+
+import hashlib
+from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
 
+from ..graph.releases import BUILD_FOLDER, Release, builds_dir_of, list_releases
 from ..vocab import VOID
-from .dataset import current_build
+from .changes import source_href
+from .dataset import current_build, local_href
 from .headers import entity_tag, mark, not_modified
 from .negotiation import GRAPH_FORMATS, HTML, choose_format
 from .results import respond_with_triples
@@ -20,6 +26,7 @@ DUMP_TYPES = {
     "kg.jsonld": "application/ld+json", "kg.nq": "application/n-quads", "kg.trig": "application/trig",
     "context.jsonld": "application/ld+json", "ontology.ttl": "text/turtle",
     "void.ttl": "text/turtle", "report.json": "application/json",
+    "changes.json": "application/json", "changes.ttl": "text/turtle", "records.json": "application/json",
 }
 GZIP_SUFFIX = ".gz"
 
@@ -31,22 +38,69 @@ def dump_type(name: str) -> str | None:
     return DUMP_TYPES.get(name)
 
 
-@bp.route("/dumps/")
-def dump_index() -> Response:
-    """The dumps this build has, with sizes."""
-    build = current_build()
-    tag = entity_tag("dumps")
-    unchanged = not_modified(tag)
-    if unchanged is not None:
-        return unchanged
+def _files_of(folder: Path) -> list[dict]:
     files = []
     for name in sorted(DUMP_TYPES):
         for candidate in (name, name + GZIP_SUFFIX):
-            path = build.path / candidate
+            path = folder / candidate
             if path.is_file():
                 files.append({"name": candidate, "size": path.stat().st_size, "type": dump_type(candidate)})
-    page = render_template("dumps.html", files=files, report=build.report)
+    return files
+
+
+def kept_releases() -> list[Release]:
+    """The builds kept beside the current one, newest first (just the current one outside a builds folder)."""
+    builds = builds_dir_of(current_build().path)
+    return list_releases(builds) if builds is not None else []
+
+
+@bp.route("/dumps/")
+def dump_index() -> Response:
+    """The dumps this build has, with sizes, and the kept builds with their changelogs."""
+    build = current_build()
+    releases = kept_releases()
+    kept = hashlib.sha256(" ".join(release.build_id for release in releases).encode()).hexdigest()[:8]
+    tag = entity_tag(f"dumps.{kept}")  # a new or pruned build changes the page
+    unchanged = not_modified(tag)
+    if unchanged is not None:
+        return unchanged
+    page = render_template("dumps.html", files=_files_of(build.path), report=build.report, releases=releases)
     return mark(Response(page, content_type=HTML.content_type), tag)
+
+
+def _release(build_id: str) -> Release:
+    release = next((kept for kept in kept_releases() if kept.build_id == build_id), None) \
+        if BUILD_FOLDER.match(build_id) else None
+    if release is None:
+        abort(404, description=f"no kept build {build_id!r}; the kept builds are listed at /dumps/")
+    return release
+
+
+@bp.route("/dumps/<build_id>/")
+def release(build_id: str) -> Response:
+    """One kept build: its dumps and its changelog against the build before it."""
+    kept = _release(build_id)
+    tag = f"{kept.build_id}.release"  # a kept build never changes
+    unchanged = not_modified(tag)
+    if unchanged is not None:
+        return unchanged
+    page = render_template("release.html", release=kept, files=_files_of(kept.path), href=local_href,
+                           source_href=source_href, current=current_build().build_id)
+    return mark(Response(page, content_type=HTML.content_type), tag)
+
+
+@bp.route("/dumps/<build_id>/<name>")
+def release_dump(build_id: str, name: str) -> Response:
+    """One file of a kept build; names from the same fixed list as the current build's."""
+    media_type = dump_type(name)
+    kept = _release(build_id)
+    if media_type is None or not (kept.path / name).is_file():
+        abort(404, description=f"build {build_id} has no dump called {name!r}; its dumps are at /dumps/{build_id}/")
+    tag = f"{kept.build_id}.dump.{name}"
+    unchanged = not_modified(tag)
+    if unchanged is not None:
+        return unchanged
+    return mark(send_file(kept.path / name, mimetype=media_type, conditional=False, etag=False), tag)
 
 
 @bp.route("/dumps/<name>")

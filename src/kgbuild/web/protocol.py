@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from flask import Request
+
+from .querytext import QueryShape, read_shape
 
 QUERY_MEDIA_TYPE = "application/sparql-query"
 UPDATE_MEDIA_TYPE = "application/sparql-update"
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 GRAPH_PARAMETERS = ("default-graph-uri", "named-graph-uri")
-
-UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
-# what cannot hold a keyword: comments, strings, IRIs; then words standing alone (not ex:load, ?add)
-_NOT_CODE = re.compile(
-    r'#[^\n]*|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
-)
-_UPDATE_WORD = re.compile(r"(?<![\w:?$])(" + "|".join(UPDATE_KEYWORDS) + r")(?![\w:])", re.IGNORECASE)
-
-_SERVICE_WORD = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
-
 
 class ProtocolError(Exception):
     """A request the protocol does not allow; status is the HTTP status to answer with."""
@@ -47,14 +40,42 @@ class Operation:
     named_graphs: list[str] | None = None
 
 
-def looks_like_update(text: str) -> bool:
-    """True when text uses an update keyword (INSERT, DELETE, LOAD, CLEAR ...) outside strings and IRIs."""
-    return bool(_UPDATE_WORD.search(_NOT_CODE.sub(" ", text)))
+def check_query_text(text: str, own_graphs: Iterable[str], allowed_services: Iterable[str]) -> QueryShape:
+    """Refuse, before the store sees it, what this read-only, self-contained endpoint does not do.
+
+    Returns what was read (the FROM graphs become the dataset when the request names none).
+
+    :raises ProtocolError: 403 for an update; 400 for a SERVICE call to an endpoint not allowed
+        (service_allow) and for FROM / FROM NAMED naming a graph this dataset does not have
+        (Oxigraph reads FROM graphs from the store, but a remote or file: IRI there is a sign of a
+        client expecting the server to fetch it, which it never does).
+    """
+    shape = read_shape(text)
+    if shape.update_words:
+        raise update_refused(f"{shape.update_words[0]} inside the query")
+    allowed = set(allowed_services)
+    for service in shape.services:
+        if service is None or service not in allowed:
+            named = f"SERVICE <{service}>" if service else "SERVICE with a variable or unresolved name"
+            also = f"; the endpoints allowed are: {', '.join(sorted(allowed))}" if allowed else ""
+            raise ProtocolError(400, f"{named} (federated query) is not available here: this endpoint answers "
+                                     f"from its own data and sends requests only to endpoints its operator "
+                                     f"allows (service_allow, KGBUILD_SERVICE_ALLOW){also}")
+    check_graphs([*shape.from_graphs, *shape.from_named_graphs], own_graphs, "FROM / FROM NAMED")
+    return shape
 
 
-def looks_federated(text: str) -> bool:
-    """True when text calls out with SERVICE, which this endpoint does not do (no request leaves it)."""
-    return bool(_SERVICE_WORD.search(_NOT_CODE.sub(" ", text)))
+def check_graphs(graphs: Iterable[str | None], own_graphs: Iterable[str], where: str) -> None:
+    """Every graph named must be one of the dataset's own.
+
+    :raises ProtocolError: 400 naming the graph and listing the dataset's graphs.
+    """
+    own = sorted(own_graphs)
+    for graph in graphs:
+        if graph not in own:
+            raise ProtocolError(400, f"{where} names {f'<{graph}>' if graph else 'a graph it cannot resolve'}, "
+                                     f"which is not a graph of this dataset (nothing is fetched from elsewhere); "
+                                     f"the graphs are: {', '.join(f'<{iri}>' for iri in own)}")
 
 
 def read_operation(request: Request) -> Operation:

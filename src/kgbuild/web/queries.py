@@ -10,7 +10,7 @@ from .dataset import current_build
 from .headers import entity_tag, mark, not_modified
 from .negotiation import HTML, JSON, choose_format
 from .protocol import ProtocolError
-from .results import render_results_page, respond_with_result
+from .results import QueryJob, render_results_page, respond_with_query
 from .stored_queries import ParameterError, find_stored_query, stored_queries
 
 bp = Blueprint("queries", __name__, url_prefix="/queries")
@@ -57,7 +57,7 @@ def run(name: str) -> Response:
     variant = "." + hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:12]
     page = render_results_page("query.html", stored=stored, values=values)
     try:
-        return respond_with_result(lambda: build.query(stored.text, substitutions=bindings), page, variant)
+        return respond_with_query(QueryJob(stored.text, substitutions=bindings), page, variant)
     except SyntaxError as error:
         raise ProtocolError(500, f"stored query {name}.rq does not parse: {error}") from None
     except RuntimeError as error:  # Oxigraph binds only variables the SELECT projects (SEP-0007)

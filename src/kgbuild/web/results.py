@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from itertools import islice
-from typing import Callable, Iterable
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
 
 import pyoxigraph as ox
-from flask import Response, render_template, request
+from flask import Response, current_app, g, render_template, request
 
-from .headers import entity_tag, mark, not_modified
-from .negotiation import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, choose_format
+from .dataset import EXTENSION_KEY
+from .executor import InProcessRunner, QueryFailed, QueryPool, pool_for
+from .headers import mark
+from .limits import ClientLimits, client_table
+from .negotiation import HTML, Format
+from .protocol import ProtocolError
 from .streaming import SerialisedStream
 from .terms import all_prefixes, cell
 
@@ -17,43 +22,108 @@ HTML_ROW_LIMIT = 1000
 NEGOTIATED = ("Accept",)
 
 
-def offered_for(result: object) -> tuple[Format, ...]:
-    """Graphs in RDF formats, solutions and booleans in results formats; HTML for browsers last."""
-    if isinstance(result, ox.QueryTriples):
-        return (*GRAPH_FORMATS, HTML)
-    return (*RESULT_FORMATS, HTML)
+@dataclass(frozen=True)
+class QueryJob:
+    """A query to run in a query process: its text, bound values and dataset (None: the union)."""
+
+    text: str
+    substitutions: Mapping[ox.Variable, Any] | None = None
+    default_graph: list[str] | None = None
+    named_graphs: list[str] | None = None
+
+    @property
+    def digest(self) -> str:
+        """A short hash of the text, for the logs (the text itself may be long or private)."""
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
-def negotiate(offered: tuple[Format, ...]) -> Format:
-    """Choose by format= first, then Accept (NotAcceptable / UnknownFormat go to the error handlers)."""
-    return choose_format(offered, request.headers.get("Accept"), request.values.get("format"))
+def respond_with_query(job: QueryJob, page: Callable[[dict], str], variant: str = "") -> Response:
+    """Run job in a query process (killed at the time limit) and send its answer, negotiated and streamed.
 
+    The client is counted in first (its concurrent queries and query-seconds); the answer's first
+    chunk is ready before the status goes out, so failures found by then are statuses; a cap reached
+    later breaks the stream off (the client sees an incomplete body, never a silently cut one).
+    The ETag is the build id plus the format (and variant), so a repeated GET on the same build is a 304.
 
-def respond_with_result(run: Callable[[], object], page: Callable[[dict], str], variant: str = "") -> Response:
-    """Send the result of run() (a query on the store), negotiated; page(table) renders its HTML view.
-
-    Oxigraph's results are lazy and stay on the thread that made them, so the query runs once
-    here (to learn its kind and fail early) and again on the thread that streams the body.
-    The ETag is the build id plus the format (and variant), so a repeated GET of the same
-    query on the same build is a 304.
+    :raises TooManyQueries: 429. :raises QueryTimeout: 503. :raises PoolBusy: 503.
+    :raises SyntaxError: a malformed query. :raises RuntimeError: the query failed while running.
+    :raises ProtocolError: the answer would pass a cap (400); no acceptable or known format (406, 400).
     """
-    result = run()
-    chosen = negotiate(offered_for(result))
-    tag = entity_tag(chosen.extension + variant)
-    unchanged = not_modified(tag, NEGOTIATED)
-    if unchanged is not None:
-        return unchanged
-    if chosen is HTML:
-        response = Response(page(result_table(result)), content_type=HTML.content_type)
+    config = current_app.config
+    record = g.get("kgbuild_request")
+    if record is not None:
+        record.query_hash = job.digest
+    limits = ClientLimits(config["KGBUILD_CLIENT_CONCURRENCY"], config["KGBUILD_CLIENT_QUERY_SECONDS"])
+    admission = client_table().admit(request.remote_addr or "unknown", limits)
+    try:
+        answer = _runner().run(_job_message(job, variant), config["KGBUILD_QUERY_TIMEOUT"])
+    except QueryFailed as failure:
+        admission.finish()
+        raise _as_error(failure) from None
+    except BaseException:
+        admission.finish()
+        raise
+    head = answer.head
+    if record is not None:
+        record.answer = answer.outcome
+    if head["status"] == 304:
+        response = Response(status=304)
+    elif head["table"] is not None:
+        response = Response(page(_cells(head["table"])), content_type=HTML.content_type)
     elif request.method == "HEAD":
-        response = Response(content_type=chosen.content_type)
-    elif isinstance(result, ox.QueryBoolean):
-        response = Response(result.serialize(format=chosen.results), content_type=chosen.content_type)
+        response = Response(content_type=head["content_type"])
     else:
-        prefixes = all_prefixes()
-        body = SerialisedStream(lambda out: _serialise(run(), chosen, prefixes, out))
-        response = Response(body, content_type=chosen.content_type)
-    return mark(response, tag, NEGOTIATED)
+        response = Response(answer.chunks, content_type=head["content_type"])
+    answer.chunks.when_done(admission.finish)  # charged when the answer ends, not when the client hangs up
+    response.call_on_close(admission.finish)  # (or when it does: finish() counts once)
+    return mark(response, head["tag"], NEGOTIATED)
+
+
+def _runner() -> QueryPool | InProcessRunner:
+    """This worker's query processes; a thread here for a remote store (or query_processes = 0)."""
+    config = current_app.config
+    if config.get("KGBUILD_BACKEND") or not config["KGBUILD_QUERY_PROCESSES"]:
+        return InProcessRunner(current_app.extensions[EXTENSION_KEY])
+    return pool_for(config["KGBUILD_DIST"], config["KGBUILD_QUERY_PROCESSES"])
+
+
+def _job_message(job: QueryJob, variant: str) -> dict[str, Any]:
+    matches = request.if_none_match if request.method in ("GET", "HEAD") else None
+    config = current_app.config
+    return {
+        "text": job.text, "substitutions": dict(job.substitutions) if job.substitutions else None,
+        "default_graph": job.default_graph, "named_graphs": job.named_graphs,
+        "accept": request.headers.get("Accept"), "format": request.values.get("format"),
+        "variant": variant, "head_only": request.method == "HEAD", "prefixes": all_prefixes(),
+        "if_none_match": (["*"] if matches.star_tag else sorted(matches.as_set())) if matches else [],
+        "max_rows": config["KGBUILD_MAX_RESULT_ROWS"], "max_bytes": config["KGBUILD_MAX_RESULT_BYTES"],
+        "html_rows": HTML_ROW_LIMIT,
+    }
+
+
+def _as_error(failure: QueryFailed) -> Exception:
+    """The exception the endpoint's callers and error handlers expect for a failure in a query process."""
+    if failure.kind == "syntax":
+        return SyntaxError(failure.message)
+    if failure.kind == "NotAcceptable":
+        return ProtocolError(406, failure.message)
+    if failure.kind == "UnknownFormat":
+        return ProtocolError(400, failure.message)
+    if failure.kind == "too_large":
+        return ProtocolError(400, failure.message)
+    if failure.kind == "no_build":
+        from ..store import StoreError  # noqa: PLC0415 - the error handler's type
+
+        return StoreError(failure.message)
+    if failure.kind == "crashed":
+        return ProtocolError(503, failure.message)
+    return RuntimeError(failure.message)
+
+
+def _cells(table: dict) -> dict:
+    """The query process's table of RDF terms, as cells for the results page."""
+    rows = [[cell(term) for term in row] for row in table["rows"]]
+    return {**table, "rows": rows}
 
 
 def respond_with_triples(make_triples: Callable[[], Iterable[ox.Triple]], chosen: Format, tag: str,
@@ -71,28 +141,6 @@ def respond_with_triples(make_triples: Callable[[], Iterable[ox.Triple]], chosen
     return mark(response, tag, vary)
 
 
-def _serialise(result: object, chosen: Format, prefixes: dict[str, str], out) -> None:
-    if isinstance(result, ox.QueryTriples):
-        ox.serialize(result, out, chosen.rdf, prefixes=prefixes)
-    else:
-        result.serialize(out, chosen.results)
-
-
-def result_table(result: object) -> dict:
-    """Results as an HTML table: {'kind', 'columns', 'rows', 'truncated', 'boolean'}."""
-    if isinstance(result, ox.QueryBoolean):
-        return {"kind": "boolean", "boolean": bool(result), "columns": [], "rows": [], "truncated": False}
-    if isinstance(result, ox.QueryTriples):
-        columns = ["subject", "predicate", "object"]
-        rows = [[cell(t.subject), cell(t.predicate), cell(t.object)]
-                for t in islice(result, HTML_ROW_LIMIT + 1)]
-    else:
-        columns = [variable.value for variable in result.variables]
-        rows = [[cell(solution[name]) for name in columns] for solution in islice(result, HTML_ROW_LIMIT + 1)]
-    return {"kind": "table", "columns": columns, "rows": rows[:HTML_ROW_LIMIT],
-            "truncated": len(rows) > HTML_ROW_LIMIT, "boolean": None}
-
-
 def render_results_page(template: str, **context) -> Callable[[dict], str]:
-    """A page(table) function for respond_with_result that renders template with the table."""
+    """A page(table) function for respond_with_query that renders template with the table."""
     return lambda table: render_template(template, table=table, **context)

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
+from ..config import settings
 from ..store import StoreError, open_store
-from . import create_app
+from . import create_app, limits
 from .dataset import EXTENSION_KEY
+from .executor import pool_for
+
+# what a request may be before the app sees it: gunicorn answers 414 / 431 past these
+MAX_REQUEST_LINE = 8190  # gunicorn's ceiling; a longer query goes in a POST body (1 MiB, max_query_bytes)
+MAX_HEADER_SIZE = 8190
+MAX_HEADERS = 100
 
 
 class KgbuildServer(BaseApplication):
@@ -29,32 +38,60 @@ class KgbuildServer(BaseApplication):
 
 
 def _open_in_worker(worker) -> None:
-    """Open the store as the worker starts, so the first request does not pay for it."""
-    tracker = worker.wsgi.extensions[EXTENSION_KEY]
+    """Open the store and start the query processes as the worker starts, so no request pays for them."""
+    app = worker.wsgi
+    tracker = app.extensions[EXTENSION_KEY]
     try:
         tracker.current()
     except StoreError as error:  # a build vanished between start-up and fork: answer 503s, say why
         worker.log.error("%s", error)
+    if app.config["KGBUILD_QUERY_PROCESSES"]:
+        pool_for(app.config["KGBUILD_DIST"], app.config["KGBUILD_QUERY_PROCESSES"])
 
 
-def serve(dist: Path, bind: str = "127.0.0.1:8000", workers: int = 2, threads: int = 4) -> None:
+def _stop_query_processes(server, worker) -> None:
+    app = worker.wsgi
+    if app.config["KGBUILD_QUERY_PROCESSES"]:
+        pool_for(app.config["KGBUILD_DIST"], app.config["KGBUILD_QUERY_PROCESSES"]).close()
+
+
+def _log_requests() -> None:
+    """One line per request on stdout (web/requestlog.py), where gunicorn's access log went."""
+    logger = logging.getLogger("kgbuild")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
+def serve(dist: Path, bind: str = "127.0.0.1:8000", workers: int = 2, threads: int | None = None) -> None:
     """Serve dist/ on bind (HOST:PORT) with gunicorn until stopped.
+
+    Each worker has `threads` threads (default: one per query process, query_processes), so a
+    request never waits for a query process another thread of its worker does not hold.
 
     :raises StoreError: dist/ holds no readable build (the message says to run `kgbuild build`).
     """
     dist = Path(dist)
     open_store(dist)  # fail now, with the fix in the message, rather than on every request
+    limits.share_before_fork()  # per-client limits hold across workers
+    _log_requests()
     options = {
         "bind": bind,
         "workers": workers,
         "worker_class": "gthread",
-        "threads": threads,
+        "threads": threads or max(settings().query_processes, 1),
         "timeout": 60,
         "graceful_timeout": 5,
-        "accesslog": "-",
+        "accesslog": None,  # web/requestlog.py writes one richer line per request instead
         "errorlog": "-",
         "loglevel": "info",
+        "limit_request_line": MAX_REQUEST_LINE,
+        "limit_request_field_size": MAX_HEADER_SIZE,
+        "limit_request_fields": MAX_HEADERS,
         "post_worker_init": _open_in_worker,
+        "worker_exit": _stop_query_processes,
         "proc_name": "kgbuild-serve",
     }
     KgbuildServer(dist, options).run()

@@ -1,0 +1,176 @@
+"""Serve -> one warm query process: runs a query on dist/'s store (read-only), sends the serialised answer.
+
+Started by web/executor.py (without web/__init__.py: see its _BOOTSTRAP) with one end of a socket pair; it answers one job at a time for as long as
+its server worker lives, and is killed (SIGKILL) when a query outlives the time limit: Oxigraph
+cannot be interrupted from Python, so a process is the unit that can be stopped.
+
+Frames sent back, each one message with a one-byte type:
+  E + pickle({error, message})   the query failed before any answer (status still free)
+  H + pickle(head)               the answer starts: status, ETag, media type (or the HTML table)
+  D + bytes                      a chunk of the serialised answer
+  Z + pickle({rows, bytes})      the answer is complete
+  X + pickle({error, message})   the answer broke off (a cap was reached mid-stream)
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import pickle
+import signal
+import sys
+from itertools import islice
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..store import BuildTracker, StoreError
+from .negotiation import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, NotAcceptable, UnknownFormat, choose_format
+from .rowcount import ResultTooLarge, row_counter
+
+CHUNK_SIZE = 64 * 1024
+PR_SET_PDEATHSIG = 1
+
+
+class _AnswerWriter:
+    """A binary file for Oxigraph's serialisers: counts rows and bytes, sends full chunks as D frames."""
+
+    def __init__(self, connection: Connection, head: dict, counter, max_bytes: int) -> None:
+        self._connection = connection
+        self._head = head
+        self._counter = counter
+        self._max_bytes = max_bytes
+        self._buffer = bytearray()
+        self.started = False
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self._buffer += data
+        if len(self._buffer) >= CHUNK_SIZE:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if not self._buffer:
+            return
+        self.size += len(self._buffer)
+        self._counter.feed(bytes(self._buffer))
+        if self.size > self._max_bytes:
+            raise ResultTooLarge(f"the answer is larger than {self._max_bytes:,} bytes, the most this endpoint "
+                                 "sends; add LIMIT (and page with OFFSET) or download the dumps at /dumps/")
+        self._counter.check()
+        if not self.started:  # the first chunk is ready: the answer will start, errors so far were statuses
+            self._connection.send_bytes(b"H" + pickle.dumps(self._head))
+            self.started = True
+        self._connection.send_bytes(b"D" + bytes(self._buffer))
+        self._buffer.clear()
+
+
+def answer(job: dict[str, Any], tracker: BuildTracker, connection: Connection) -> None:
+    """Run one job and send its frames."""
+    try:
+        build = tracker.current()
+        result = build.query(job["text"], substitutions=job.get("substitutions"),
+                             default_graph=job.get("default_graph"), named_graphs=job.get("named_graphs"))
+        offered = (*GRAPH_FORMATS, HTML) if isinstance(result, ox.QueryTriples) else (*RESULT_FORMATS, HTML)
+        chosen = choose_format(offered, job.get("accept"), job.get("format"))
+    except SyntaxError as error:
+        return _fail(connection, "syntax", str(error))
+    except (NotAcceptable, UnknownFormat) as error:
+        return _fail(connection, type(error).__name__, str(error))
+    except StoreError as error:
+        return _fail(connection, "no_build", str(error))
+    except (OSError, RuntimeError, ValueError) as error:
+        return _fail(connection, "evaluation", str(error))
+    tag = f"{build.build_id}.{chosen.extension}{job.get('variant', '')}"
+    head = {"status": 200, "tag": tag, "format": chosen.name, "content_type": chosen.content_type, "table": None}
+    matches = job.get("if_none_match") or ()
+    if tag in matches or "*" in matches:
+        head["status"] = 304
+        connection.send_bytes(b"H" + pickle.dumps(head))
+        return connection.send_bytes(b"Z" + pickle.dumps({"rows": 0, "bytes": 0}))
+    try:
+        if chosen is HTML:
+            head["table"] = _table(result, job.get("html_rows", 1000))
+            connection.send_bytes(b"H" + pickle.dumps(head))
+            return connection.send_bytes(b"Z" + pickle.dumps({"rows": len(head["table"]["rows"]), "bytes": 0}))
+        if job.get("head_only"):
+            connection.send_bytes(b"H" + pickle.dumps(head))
+            return connection.send_bytes(b"Z" + pickle.dumps({"rows": 0, "bytes": 0}))
+        _stream(result, chosen, job, head, connection)
+    except (SyntaxError, OSError, RuntimeError, ValueError) as error:  # evaluation is lazy: errors come here
+        _fail(connection, "evaluation", str(error))
+
+
+def _stream(result: Any, chosen: Format, job: dict, head: dict, connection: Connection) -> None:
+    max_rows = job.get("max_rows") or sys.maxsize
+    counter = row_counter(result, chosen, max_rows)
+    writer = _AnswerWriter(connection, head, counter, job.get("max_bytes") or sys.maxsize)
+    try:
+        if isinstance(result, ox.QueryTriples):
+            ox.serialize(counter.wrap(result), writer, chosen.rdf, prefixes=job.get("prefixes"))
+        else:
+            result.serialize(writer, chosen.results)
+        writer.flush()
+    except ResultTooLarge as error:
+        return _fail(connection, "too_large", str(error), started=writer.started)
+    except (SyntaxError, OSError, RuntimeError, ValueError) as error:
+        return _fail(connection, "evaluation", str(error), started=writer.started)
+    if not writer.started:  # an empty answer: the head still goes first
+        connection.send_bytes(b"H" + pickle.dumps(head))
+    connection.send_bytes(b"Z" + pickle.dumps({"rows": counter.rows, "bytes": writer.size}))
+
+
+def _fail(connection: Connection, kind: str, message: str, started: bool = False) -> None:
+    connection.send_bytes((b"X" if started else b"E") + pickle.dumps({"error": kind, "message": message}))
+
+
+def _table(result: Any, limit: int) -> dict:
+    """The first rows of a result as RDF terms, for the HTML view the server renders."""
+    if isinstance(result, ox.QueryBoolean):
+        return {"kind": "boolean", "boolean": bool(result), "columns": [], "rows": [], "truncated": False}
+    if isinstance(result, ox.QueryTriples):
+        columns = ["subject", "predicate", "object"]
+        rows = [[t.subject, t.predicate, t.object] for t in islice(result, limit + 1)]
+    else:
+        columns = [variable.value for variable in result.variables]
+        rows = [[solution[name] for name in columns] for solution in islice(result, limit + 1)]
+    return {"kind": "table", "columns": columns, "rows": rows[:limit], "truncated": len(rows) > limit,
+            "boolean": None}
+
+
+def _die_with_parent(parent: int) -> None:
+    """Be killed when the server worker that started this process dies, however it dies."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: end-of-file on the socket still ends the loop
+        pass
+    if os.getppid() != parent:  # it died before prctl took effect
+        os._exit(0)
+
+
+def main(argv: list[str]) -> None:
+    """argv: the web package's folder, the socket's descriptor, dist/, the server worker's pid."""
+    descriptor, dist, parent = int(argv[1]), Path(argv[2]), int(argv[3])
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the server decides
+    connection = Connection(descriptor)
+    tracker = BuildTracker(dist)
+    try:
+        tracker.current()  # warm: the first query should not pay for opening the store
+    except StoreError:
+        pass  # reported per job, as the server reports it
+    connection.send_bytes(b"R")  # ready: only now does the pool hand this process a query
+    while True:
+        try:
+            job = pickle.loads(connection.recv_bytes())
+        except (EOFError, OSError):
+            return  # the server worker is gone
+        try:
+            answer(job, tracker, connection)
+        except (BrokenPipeError, ConnectionResetError, EOFError):
+            return
+
+

@@ -1,0 +1,160 @@
+"""Benchmarks: run every measurement, print one table, write bench-results/ (JSON and an SVG chart).
+
+Settings (environment): BENCH_SIZES (default "10k,100k,1m"), BENCH_REPEATS (build runs per size, default
+3; 2 at 1m), BENCH_QUERY_SIZE (data set of the query benchmark, default the largest), BENCH_RDFLIB_SIZE
+(rdflib-endpoint's data set, default 100k: it needs minutes and GiBs to load 1M), BENCH_SEED.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from . import build_bench, query_bench
+from .generate import generate
+from .report import Row, write_report
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = ROOT / "bench-results" / "work"
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def spread(values: list[float]) -> str:
+    return f"{min(values):.2f}-{max(values):.2f}" if len(values) > 1 else "1 run"
+
+
+def bench_builds(sizes: list[str], seed: int) -> tuple[list[Row], dict, dict[str, Path]]:
+    rows: list[Row] = []
+    raw: dict = {}
+    dists: dict[str, Path] = {}
+    for size in sizes:
+        facts = WORK / f"facts-{size}"
+        if not facts.is_dir():
+            say(f"generating {size} facts")
+            generate(facts, SIZES[size], seed)
+        repeats = int(os.environ.get("BENCH_REPEATS", "3" if size != "1m" else "2"))
+        builds, baselines = [], []
+        out = WORK / f"dist-{size}"
+        for run in range(repeats):
+            say(f"build {size}, run {run + 1}/{repeats}")
+            builds.append(build_bench.run_build(facts, out))
+            baselines.append(build_bench.run_baseline(facts, out / "kg.nt"))
+        dists[size] = out
+        total = [b["total"] for b in builds]
+        floor = [b["total"] for b in baselines]
+        stages = {stage: statistics.median(b["timings"].get(stage, 0.0) for b in builds) for stage in build_bench.STAGES}
+        raw[size] = {"builds": builds, "baselines": baselines, "stages": stages, "triples": builds[0]["triples"]}
+        ratio = statistics.median(total) / statistics.median(floor)
+        rows.append(Row(f"build {size} ({builds[0]['triples']} triples), s", statistics.median(total), statistics.median(floor),
+                        ratio, "<= 3x" if size == "1m" else "(info)", ratio <= 3 if size == "1m" else None,
+                        spread=f"{spread(total)} / {spread(floor)}"))
+        rows.append(Row(f"build {size} peak memory, MiB", statistics.median(b["peak_mib"] for b in builds),
+                        statistics.median(b["peak_mib"] for b in baselines), None, "(info)", None))
+    ordered = [size for size in SIZES if size in raw]
+    for smaller, larger in zip(ordered, ordered[1:]):
+        data = raw[larger]["triples"] / raw[smaller]["triples"]
+        for stage in build_bench.STAGES:
+            before, after = raw[smaller]["stages"][stage], raw[larger]["stages"][stage]
+            growth = after / before if before > 0 else float("nan")
+            rows.append(Row(f"stage {stage} {smaller}->{larger} (data x{data:.1f}), s", after, before, growth,
+                            f"<= {data * 1.2:.0f}x", growth <= data * 1.2))
+    return rows, raw, dists
+
+
+def bench_queries(dist: Path, rdflib_dist: Path | None, size: str, rdflib_size: str) -> tuple[list[Row], dict]:
+    rows: list[Row] = []
+    raw: dict = {"size": size, "rdflib_size": rdflib_size}
+    texts = query_bench.workload(dist)
+    repeats = int(os.environ.get("BENCH_QUERY_REPEATS", "7"))
+    say("starting kgbuild serve and oxigraph serve")
+    kgbuild = query_bench.start_kgbuild(dist)
+    oxigraph = query_bench.start_oxigraph(dist)
+    try:
+        raw["startup_s"] = kgbuild.ready_after
+        rows.append(Row(f"kgbuild serve ready ({size}), s", kgbuild.ready_after, oxigraph.ready_after,
+                        kgbuild.ready_after / oxigraph.ready_after, "< 1 s", kgbuild.ready_after < 1.0))
+        latencies: dict[str, dict] = {}
+        for name, text in texts.items():
+            say(f"latency: {name}")
+            ours, theirs = query_bench.latency(kgbuild, text, repeats), query_bench.latency(oxigraph, text, repeats)
+            latencies[name] = {"kgbuild": ours, "oxigraph": theirs}
+            large = ours["bytes"] > 100_000 or name.endswith(("10k-rows", "10k-triples"))
+            limit = 1.15 if large else 1.5
+            ratio = ours["median"] / theirs["median"]
+            rows.append(Row(f"latency {name} ({'large' if large else 'small'}), ms", ours["median"] * 1000,
+                            theirs["median"] * 1000, ratio, f"<= {limit}x oxigraph", ratio <= limit,
+                            spread=f"{ours['min'] * 1000:.1f}-{ours['max'] * 1000:.1f} / {theirs['min'] * 1000:.1f}-{theirs['max'] * 1000:.1f}"))
+        raw["latency"] = latencies
+        analyst = [text for name, text in texts.items() if not name.startswith(("select-10k", "construct-10k"))]
+        say("throughput, 8 clients")
+        ours = query_bench.throughput(kgbuild, analyst)
+        theirs = query_bench.throughput(oxigraph, analyst)
+        raw["throughput"] = {"kgbuild": ours, "oxigraph": theirs}
+        rows.append(Row("throughput, 8 clients, analyst queries, req/s", ours, theirs, ours / theirs, ">= 0.7x oxigraph",
+                        ours / theirs >= 0.7))
+        resource = f"{query_bench.BASE}id/organisation/org00001"
+        describe = query_bench.latency(oxigraph, f"DESCRIBE <{resource}>", repeats)
+        for suffix, accept in (("", "text/turtle"), ("", "text/html")):
+            page = query_bench.get(f"{kgbuild.root}/id/organisation/org00001{suffix}", accept, repeats)
+            ratio = page["median"] / describe["median"]
+            rows.append(Row(f"resource page {accept}, ms", page["median"] * 1000, describe["median"] * 1000, ratio,
+                            "<= 3x DESCRIBE on oxigraph", ratio <= 3))
+        workers = kgbuild.worker_memory_mib()
+        raw["memory"] = {"kgbuild_workers_mib": workers, "oxigraph_mib": oxigraph.memory_mib()}
+        rows.append(Row("memory per kgbuild worker, MiB", max(workers) if workers else float("nan"), oxigraph.memory_mib(),
+                        None, "(info; baseline: oxigraph serve)", None))
+    finally:
+        kgbuild.stop()
+        oxigraph.stop()
+    if rdflib_dist is not None:
+        say(f"starting rdflib-endpoint on the {rdflib_size} data set (it parses kg.nt into an rdflib graph)")
+        rdflib_texts = query_bench.workload(rdflib_dist)
+        kgbuild = query_bench.start_kgbuild(rdflib_dist)
+        peer = query_bench.start_rdflib_endpoint(rdflib_dist)
+        try:
+            raw["rdflib_ready_s"] = peer.ready_after
+            for name, text in rdflib_texts.items():
+                if name.startswith(("select-10k", "construct-10k", "describe")):
+                    continue
+                say(f"rdflib-endpoint: {name}")
+                ours = query_bench.latency(kgbuild, text, 3)
+                theirs = query_bench.latency(peer, text, 2, timeout=20, warm=False)
+                ratio = theirs["median"] / ours["median"]
+                rows.append(Row(f"vs rdflib-endpoint ({rdflib_size}) {name}, ms", ours["median"] * 1000,
+                                theirs["median"] * 1000, ratio, ">= 10x faster", ratio >= 10,
+                                spread="rdflib capped at 20 s" if theirs["failed"] else ""))
+        finally:
+            kgbuild.stop()
+            peer.stop()
+    return rows, raw
+
+
+def main() -> None:
+    started = time.perf_counter()
+    sizes = [size.strip().lower() for size in os.environ.get("BENCH_SIZES", "10k,100k,1m").split(",") if size.strip()]
+    unknown = [size for size in sizes if size not in SIZES]
+    if unknown:
+        raise SystemExit(f"BENCH_SIZES: unknown size(s) {', '.join(unknown)}; use {', '.join(SIZES)}")
+    seed = int(os.environ.get("BENCH_SEED", "1"))
+    WORK.mkdir(parents=True, exist_ok=True)
+    rows, raw, dists = bench_builds(sizes, seed)
+    query_size = os.environ.get("BENCH_QUERY_SIZE", sizes[-1])
+    rdflib_size = os.environ.get("BENCH_RDFLIB_SIZE", "100k" if "100k" in dists else sizes[0])
+    if os.environ.get("BENCH_QUERIES", "1") != "0" and query_size in dists:
+        query_rows, raw["queries"] = bench_queries(dists[query_size], dists.get(rdflib_size), query_size, rdflib_size)
+        rows += query_rows
+    raw["seconds"] = time.perf_counter() - started
+    write_report(rows, raw, ROOT / "bench-results")
+    say(f"done in {raw['seconds']:.0f} s; bench-results/report.json, bench-results/report.svg")
+
+
+if __name__ == "__main__":
+    main()
