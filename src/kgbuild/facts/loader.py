@@ -105,6 +105,7 @@ def _take_records(document: YamlDocument, facts: Facts) -> list[Problem]:
         return [Problem(document.origin(()), "a facts file is a map of sections (sources:, memberships:, ...); "
                         "start each section at the left margin")]
     problems: list[Problem] = []
+    name = document.name  # resolving the path costs syscalls: once per file, not once per key
     organisation = _file_organisation(document, facts, problems)
     for key, raw in document.data.items():
         if key not in SECTIONS:
@@ -124,7 +125,7 @@ def _take_records(document: YamlDocument, facts: Facts) -> list[Problem]:
             problems.append(Problem(document.origin((key,)), f"'{key}' must be a list of records (lines starting with '- ')"))
             continue
         for index, item in enumerate(raw):
-            record = _validate(model, item, document, (key, index), problems)
+            record = _validate(model, item, document, (key, index), problems, name)
             if record is not None:
                 record._organisation = organisation.id if organisation else ""
                 problems.extend(_store(key, record, facts))
@@ -141,7 +142,8 @@ def _file_organisation(document: YamlDocument, facts: Facts, problems: list[Prob
     return record
 
 
-def _validate(model: type[Record], item: Any, document: YamlDocument, at: tuple, problems: list[Problem]) -> Record | None:
+def _validate(model: type[Record], item: Any, document: YamlDocument, at: tuple, problems: list[Problem],
+              name: str | None = None) -> Record | None:
     if not isinstance(item, dict):
         problems.append(Problem(document.origin(at), f"expected {_article(model)} record (a map of keys), "
                                 f"got {type(item).__name__} {str(item)[:40]!r}"))
@@ -157,8 +159,13 @@ def _validate(model: type[Record], item: Any, document: YamlDocument, at: tuple,
             where = (*at, *detail["loc"])
             problems.append(Problem(document.origin(where), describe_error(detail, model)))
         return None
-    record._origin = document.origin(at)
-    record._key_origins = {key: document.origin((*at, key)) for key in item}
+    if name is None:
+        record._origin = document.origin(at)
+        record._key_origins = {key: document.origin((*at, key)) for key in item}
+        return record
+    record._origin = origin = document.origin(at) if at not in document.lines else Origin(name, document.lines[at])
+    lines = document.lines
+    record._key_origins = {key: Origin(name, lines[(*at, key)]) if (*at, key) in lines else origin for key in item}
     return record
 
 

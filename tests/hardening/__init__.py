@@ -1,0 +1,1 @@
+"""Hardening: hostile input, runaway queries, load and faults (README "Hardening")."""
