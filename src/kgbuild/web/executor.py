@@ -8,6 +8,7 @@ Oxigraph in the child and passed through a socket in 64 KiB chunks that go strai
 
 from __future__ import annotations
 
+import abc
 import logging
 import os
 import pickle
@@ -104,7 +105,7 @@ class Answer:
     outcome: dict[str, Any]  # filled as the answer ends: rows, bytes, error
 
 
-class _Runner:
+class _Runner(abc.ABC):
     """What the pool and the in-process runner share: reading frames, starting an answer."""
 
     def _receive(self, child, deadline: float, timeout: float) -> bytes:
@@ -130,11 +131,13 @@ class _Runner:
             list(stream)  # nothing but the end frame follows
         return Answer(head, stream, stream.outcome)
 
+    @abc.abstractmethod
     def _release(self, child) -> None:
-        raise NotImplementedError
+        """Give a finished child back to the pool."""
 
+    @abc.abstractmethod
     def _replace(self, child) -> None:
-        raise NotImplementedError
+        """Kill a child that overran its time and start a fresh one."""
 
 
 class QueryPool(_Runner):
