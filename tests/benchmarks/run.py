@@ -2,7 +2,8 @@
 
 Settings (environment): BENCH_SIZES (default "10k,100k,1m"), BENCH_REPEATS (build runs per size, default
 3; 2 at 1m), BENCH_QUERY_SIZE (data set of the query benchmark, default the largest), BENCH_RDFLIB_SIZE
-(rdflib-endpoint's data set, default 100k: it needs minutes and GiBs to load 1M), BENCH_SEED.
+(rdflib-endpoint's data set, default 100k: it needs minutes and GiBs to load 1M), BENCH_SEED, BENCH_QUERIES=0
+(builds only), BENCH_RESULTS (where the report goes, default bench-results/), BENCH_DIST (queries only, on that built dist, labelled with the last of BENCH_SIZES).
 """
 
 from __future__ import annotations
@@ -145,14 +146,17 @@ def main() -> None:
         raise SystemExit(f"BENCH_SIZES: unknown size(s) {', '.join(unknown)}; use {', '.join(SIZES)}")
     seed = int(os.environ.get("BENCH_SEED", "1"))
     WORK.mkdir(parents=True, exist_ok=True)
-    rows, raw, dists = bench_builds(sizes, seed)
+    if os.environ.get("BENCH_DIST"):  # queries only, on a build made before (e.g. a copy of bench-results/work/dist-1m)
+        rows, raw, dists = [], {}, {sizes[-1]: Path(os.environ["BENCH_DIST"])}
+    else:
+        rows, raw, dists = bench_builds(sizes, seed)
     query_size = os.environ.get("BENCH_QUERY_SIZE", sizes[-1])
     rdflib_size = os.environ.get("BENCH_RDFLIB_SIZE", "100k" if "100k" in dists else sizes[0])
     if os.environ.get("BENCH_QUERIES", "1") != "0" and query_size in dists:
         query_rows, raw["queries"] = bench_queries(dists[query_size], dists.get(rdflib_size), query_size, rdflib_size)
         rows += query_rows
     raw["seconds"] = time.perf_counter() - started
-    write_report(rows, raw, ROOT / "bench-results")
+    write_report(rows, raw, Path(os.environ.get("BENCH_RESULTS", ROOT / "bench-results")))
     say(f"done in {raw['seconds']:.0f} s; bench-results/report.json, bench-results/report.svg")
 
 
