@@ -12,6 +12,7 @@ from rdflib.compare import isomorphic
 
 from kgbuild import vocab
 from kgbuild.facts import FactsError, Origin, load_facts
+from kgbuild.graph import shapes as shapes_module
 from kgbuild.graph import write as write_module
 from kgbuild.graph.build import build, load_ontology
 from kgbuild.graph.mapping import map_facts
@@ -91,9 +92,12 @@ def test_planted_inconsistency_names_its_records():
     assert iri("country/kz") in error.value.resources
 
 
-def test_shape_violation_points_at_the_yaml_line(facts_dir, tmp_path):
+@pytest.mark.parametrize("path", ["pySHACL", "SPARQL on a store, beside the write"])
+def test_shape_violation_points_at_the_yaml_line(facts_dir, tmp_path, monkeypatch, path):
     # an ontology whose shapes demand a theme on every chairmanship: the chairmanship in cica.yaml has one,
     # so add a second chairmanship without it and expect that line
+    if path != "pySHACL":
+        monkeypatch.setattr(shapes_module, "EXACT_LIMIT", 0)  # the large-graph path, on the small facts
     cica = facts_dir / "cica.yaml"
     text = cica.read_text("utf-8").replace("chairmanships:\n", "chairmanships:\n  - {chair: tj, since: 2018, until: 2020-09, source: mina-2021-10-07}\n")
     cica.write_text(text, "utf-8")
@@ -110,6 +114,23 @@ def test_shape_violation_points_at_the_yaml_line(facts_dir, tmp_path):
         build(facts_dir, tmp_path / "dist", ontology, None)
     assert [(Path(p.origin.file).name, p.origin.line) for p in error.value.problems] == [("cica.yaml", line)]
     assert "a chairmanship needs a theme" in error.value.problems[0].message
+    assert not (tmp_path / "dist").exists()
+    assert not list(write_module.builds_folder(tmp_path / "dist").glob("*")), "the written folder is cleaned up"
+
+
+def test_an_inconsistency_names_the_records_and_their_lines(tmp_path):
+    # an ontology under which no country may be a member: every membership of a state contradicts it
+    ontology = tmp_path / "ontology"
+    ontology.mkdir()
+    (ontology / "kgbuild.ttl").write_text((ONTOLOGY / "kgbuild.ttl").read_text("utf-8") +
+                                          "\nkg:Country owl:disjointWith kg:Member .\n", "utf-8")
+    (ontology / "shapes.ttl").write_bytes((ONTOLOGY / "shapes.ttl").read_bytes())
+    with pytest.raises(FactsError) as error:
+        build(SMALL_FACTS, tmp_path / "dist", ontology, None)
+    messages = [problem.message for problem in error.value.problems]
+    assert messages and all("contradict the ontology" in message for message in messages)
+    assert any("country/" in message for message in messages)
+    assert {Path(problem.origin.file).suffix for problem in error.value.problems} == {".yaml"}
     assert not (tmp_path / "dist").exists()
 
 

@@ -166,6 +166,18 @@ def resource_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
 
 # Slug rules (DESIGN.md §2). The loader checks uniqueness with the same functions the mapper mints with.
 
+def short_name(iri) -> str:
+    """How messages name a resource or term: kind/slug for our resources, the local name for a term.
+
+    >>> short_name("https://w3id.org/kgbuild/id/country/kz"), short_name("https://w3id.org/kgbuild/ontology#Member")
+    ('country/kz', 'Member')
+    """
+    text = str(iri)
+    if "/id/" in text:
+        return text.split("/id/", 1)[1]
+    return text.rsplit("#", 1)[1] if "#" in text else text
+
+
 def meeting_slug(organisation: str, series: str, ordinal: int) -> str:
     """cica-5 for summits, cica-ministerial-6 for any other series."""
     return f"{organisation}-{ordinal}" if series == "summit" else f"{organisation}-{series}-{ordinal}"

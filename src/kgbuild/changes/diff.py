@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,31 +78,36 @@ def _pair(old_records: list[FactRecord], new_records: list[FactRecord], renames:
           ) -> tuple[list[tuple[FactRecord, FactRecord]], list[FactRecord], list[FactRecord]]:
     """Pair old and new records by identity; return the pairs, and the old and new records left over."""
     matched: list[tuple[FactRecord, FactRecord]] = []
+    renamed_to = set(renames.values())
     by_key: dict[tuple[str, str], list[FactRecord]] = defaultdict(list)
+    by_start: dict[tuple[str, str, str], deque[FactRecord]] = defaultdict(deque)  # a key shared by thousands stays linear
     for record in new_records:
-        if not (record.kind == "source" and record.key in renames.values()):
+        if not (record.kind == "source" and record.key in renamed_to):
             by_key[(record.kind, record.key)].append(record)
+            by_start[(record.kind, record.key, record.start)].append(record)
+    taken: set[int] = set()
     leftover: dict[tuple[str, str], list[FactRecord]] = defaultdict(list)
     for record in old_records:
         if record.kind == "source" and record.key in renames:
             continue  # reported as a rename
-        candidates = by_key.get((record.kind, record.key), [])
-        same_start = next((candidate for candidate in candidates if candidate.start == record.start), None)
-        if same_start is not None:
-            candidates.remove(same_start)
-            matched.append((record, same_start))
+        same_start = by_start.get((record.kind, record.key, record.start))
+        if same_start:
+            match = same_start.popleft()
+            taken.add(id(match))
+            matched.append((record, match))
         else:
             leftover[(record.kind, record.key)].append(record)
     unmatched: list[FactRecord] = []
     for key, records in leftover.items():
-        candidates = sorted(by_key.get(key, []), key=lambda record: record.start)
+        candidates = sorted((record for record in by_key.get(key, []) if id(record) not in taken), key=lambda record: record.start)
         for record in sorted(records, key=lambda record: record.start):
             if candidates:
-                matched.append((record, candidates.pop(0)))
+                match = candidates.pop(0)
+                taken.add(id(match))
+                matched.append((record, match))
             else:
                 unmatched.append(record)
-    paired = {id(after) for _, after in matched}
-    arrived = [record for records in by_key.values() for record in records if id(record) not in paired]
+    arrived = [record for records in by_key.values() for record in records if id(record) not in taken]
     return matched, unmatched, arrived
 
 

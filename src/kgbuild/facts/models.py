@@ -109,18 +109,22 @@ class Record(BaseModel):
     _key_origins: dict[str, Origin] = PrivateAttr(default_factory=dict)
     _organisation: str = PrivateAttr(default="")
 
+    # The getters read pydantic's dict of private values directly: `self._origin` goes through
+    # BaseModel.__getattr__, which cost seconds over the million-triple facts.
+
     @property
     def origin(self) -> Origin:
-        return self._origin
+        return self.__pydantic_private__["_origin"]
 
     def origin_of(self, key: str) -> Origin:
         """Where one key of the record was written (its line), else where the record starts."""
-        return self._key_origins.get(key, self._origin)
+        private = self.__pydantic_private__
+        return private["_key_origins"].get(key, private["_origin"])
 
     @property
     def organisation(self) -> str:
         """The organisation whose file holds this record (memberships, meetings, ...)."""
-        return self._organisation
+        return self.__pydantic_private__["_organisation"]
 
 
 class Sourced(Record):

@@ -1,15 +1,18 @@
 """Graph stage entry point: facts -> checked graph -> dist/ (mapping, reasoning, SHACL, atomic write).
 
 No rdflib graph holds the facts on the way (DESIGN.md §6): the mapping makes N-Triples terms, HermiT
-reasons over a summary, SHACL runs pySHACL on a sample and the shapes as SPARQL on an in-memory store,
-and the writer bulk-loads N-Quads text into the on-disk store and writes the dumps from that text.
+reasons over a summary, SHACL runs the shapes as SPARQL on an in-memory store (pySHACL for a small
+graph), and the writer bulk-loads N-Quads text into the on-disk store and writes the dumps from that text,
+while the shapes are still being checked: dist/ moves only once they pass.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -22,7 +25,7 @@ from .closure import materialise
 from .mapping import Mapped, Triple, map_records
 from .reasoning import Inconsistent, infer_types_of
 from .shapes import check_shapes_in_memory, check_shapes_on_store
-from .write import write_build
+from .write import GraphText, graph_text, write_build
 
 Progress = Callable[[str], None]
 
@@ -78,7 +81,7 @@ def check_graph(facts: Facts, ontology: Graph, base: str, progress: Progress,
     try:
         inferred_types = infer_types_of(ontology, mapped.triples, lambda triple: mapped.origin_of(*triple))
     except Inconsistent as error:
-        names = ", ".join(_short(resource) for resource in error.resources)
+        names = ", ".join(vocab.short_name(resource) for resource in error.resources)
         raise FactsError([Problem(origin, f"these records together contradict the ontology (resources: {names}); "
                                           "check each one's kind, member and dates against docs/facts-format.md")
                           for origin in error.culprits]) from None
@@ -87,27 +90,63 @@ def check_graph(facts: Facts, ontology: Graph, base: str, progress: Progress,
     return mapped, inferred
 
 
-def _check_shapes(shapes: Graph, mapped: Mapped, inferred: list[Triple], progress: Progress,
-                  timings: dict[str, float]) -> None:
-    """Validate shapes: pySHACL over all of a small graph; over a sample of a large one, with the shapes
-    as SPARQL over all of it in an in-memory Oxigraph store (loading it takes a quarter of a second per
-    100k triples; querying the on-disk store just bulk-loaded is some fifty times slower).
+def _check_shapes(shapes: Graph, mapped: Mapped, inferred: list[Triple], text: GraphText, base: str,
+                  progress: Progress, timings: dict[str, float]) -> tuple[ox.Store | None, Callable[[], None]]:
+    """Start validating shapes; return the in-memory store of a large graph (None for a small one) and
+    the check to call before dist/ moves, which raises FactsError for the violations, each at its line.
 
-    :raises FactsError: for the violations found, each at its YAML line.
+    A small graph is validated by pySHACL here and now. A large one is validated by the shapes'
+    SPARQL translation on an in-memory Oxigraph store of every graph (loading it takes a quarter of a
+    second per 100k triples; the on-disk store just bulk-loaded answers scans some fifty times slower),
+    on a thread of its own: Oxigraph lets go of the GIL, so the write goes on beside it on the other core.
     """
     progress("checking shapes (SHACL)")
     clock = time.perf_counter()
-    triples = [*mapped.triples, *inferred]
-    found = check_shapes_in_memory(shapes, triples, mapped, progress)
-    violations = found.violations
-    if found.on_store:
-        store = ox.Store()
-        store.bulk_load("".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        violations = check_shapes_on_store(found, store.query, mapped)
-        del store
-    timings["shacl"] = time.perf_counter() - clock
+    found = check_shapes_in_memory(shapes, [*mapped.triples, *inferred], mapped, progress)
+    if not found.on_store:
+        timings["shacl"] = time.perf_counter() - clock
+        _raise_violations(found.violations)
+        return None, lambda: None
+    memory = ox.Store()
+    memory.bulk_load(text.nquads, format=ox.RdfFormat.N_QUADS)
+    checked = [ox.NamedNode(str(vocab.graph_iri(name, base))) for name in ("facts", "inferred")]
+    run = _Background(lambda: check_shapes_on_store(found, partial(memory.query, default_graph=checked), mapped))
+
+    def check() -> None:
+        violations = run.result()
+        timings["shacl"] = run.seconds + (run.started - clock)
+        _raise_violations(violations)
+    return memory, check
+
+
+def _raise_violations(violations: list) -> None:
     if violations:
         raise FactsError([Problem(violation.origin, violation.message) for violation in violations])
+
+
+class _Background:
+    """A function running on a daemon thread (a failed build need not wait for it to end), and its result."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        self.started = time.perf_counter()
+        self.seconds = 0.0
+        self._outcome: tuple[bool, object] | None = None
+        self._thread = threading.Thread(target=self._run, args=(work,), name="kgbuild-shacl", daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Callable[[], object]) -> None:
+        try:
+            self._outcome = (True, work())
+        except BaseException as error:  # handed to the waiting thread, which raises it
+            self._outcome = (False, error)
+        self.seconds = time.perf_counter() - self.started
+
+    def result(self):
+        self._thread.join()
+        succeeded, value = self._outcome  # type: ignore[misc]
+        if not succeeded:
+            raise value  # type: ignore[misc]
+        return value
 
 
 def build(facts_dir: Path, out: Path, ontology_dir: Path = Path("ontology"), queries_dir: Path | None = Path("queries"),
@@ -132,14 +171,16 @@ def build(facts_dir: Path, out: Path, ontology_dir: Path = Path("ontology"), que
         gc.enable()
     gc.freeze()  # what is alive now stays alive: later collections (pySHACL makes cyclic garbage) skip it
     try:
-        _check_shapes(shapes, mapped, inferred, progress, timings)
+        graphs = {"ontology": ontology, "facts": mapped.triples, "inferred": inferred}
+        text = graph_text(graphs, base)
+        memory, shapes_pass = _check_shapes(shapes, mapped, inferred, text, base, progress, timings)
+        progress(f"writing {out}/")
+        clock = time.perf_counter()
+        prefixes = {**vocab.PREFIXES, **vocab.resource_prefixes(base)}
+        warnings = [str(warning) for warning in sorted(facts.warnings)]
+        report = write_build(graphs, out, base, ontology_dir, queries_dir, warnings=warnings, prefixes=prefixes,
+                             facts=facts, check=shapes_pass, text=text, memory=memory)
+        timings["write"] = time.perf_counter() - clock
     finally:
         gc.unfreeze()
-    progress(f"writing {out}/")
-    clock = time.perf_counter()
-    graphs = {"ontology": ontology, "facts": mapped.triples, "inferred": inferred}
-    prefixes = {**vocab.PREFIXES, **vocab.resource_prefixes(base)}
-    warnings = [str(warning) for warning in sorted(facts.warnings)]
-    report = write_build(graphs, out, base, ontology_dir, queries_dir, warnings=warnings, prefixes=prefixes, facts=facts)
-    timings["write"] = time.perf_counter() - clock
     return BuildReport(out=Path(out), report=report, timings=timings)

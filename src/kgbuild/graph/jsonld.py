@@ -118,3 +118,4 @@ def write_compact_json_ld(ntriples: Path, out: Path, context: dict) -> None:
         if node is not None:
             stream.write(("\n    " if first else ",\n    ") + json.dumps(_flatten(node), ensure_ascii=False))
         stream.write("\n  ]\n}\n")
+

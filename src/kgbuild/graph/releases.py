@@ -37,6 +37,8 @@ def version_quads(base: str, build_id: str, built_at: str) -> list[ox.Quad]:
     """owl:versionIRI and dcterms:modified of the ontology, in the ontology graph.
 
     The version IRI is this build's copy of the ontology (served at /dumps/{build id}/ontology.ttl).
+    They are added after the build id is taken from the other quads: an id cannot be part of what it
+    hashes, so the same facts keep the same id on every build.
     """
     graph = ox.NamedNode(str(vocab.graph_iri("ontology", base)))
     ontology = ox.NamedNode(str(vocab.ONTOLOGY_IRI))
@@ -44,15 +46,6 @@ def version_quads(base: str, build_id: str, built_at: str) -> list[ox.Quad]:
     modified = ox.Literal(built_at, datatype=ox.NamedNode(XSD_DATE_TIME))
     return [ox.Quad(ontology, ox.NamedNode(OWL_VERSION_IRI), version, graph),
             ox.Quad(ontology, ox.NamedNode(DCTERMS_MODIFIED), modified, graph)]
-
-
-def stamp_version(store: ox.Store, nquads: Path, base: str, build_id: str, built_at: str) -> None:
-    """Add the version triples to the store and to kg.nq, after the build id was taken from kg.nq:
-    an id cannot be part of what it hashes, so the same facts keep the same id on every build."""
-    quads = version_quads(base, build_id, built_at)
-    store.extend(quads)
-    with open(nquads, "ab") as out:
-        out.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
 
 
 def write_release_notes(work: Path, facts: Facts | None, report: dict[str, Any], previous: Path | None) -> None:

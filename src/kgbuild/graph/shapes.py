@@ -1,12 +1,12 @@
 """Graph stage: SHACL validation, each violation traced back to the YAML line behind it.
 
 Small graphs (the curated facts) are validated by pySHACL, whole. pySHACL takes seconds per thousand
-triples, so a large graph is validated twice over instead: every shape is translated into SPARQL queries
-that find its violations (cardinality, datatype, class, value sets, patterns, node kinds, languages,
-sh:or of those, and the shapes' own sh:sparql constraints) and run on the Oxigraph store over all the
-data; and pySHACL validates a stratified sample (a few focus nodes per target, with their statements)
-as a cross-check of the translation. A shape using a constraint the translation does not know is
-validated by pySHACL over all the data, as for a small graph: slower, never silently skipped.
+triples, so a large graph is validated by translation instead: every shape becomes SPARQL queries that
+find its violations (cardinality, datatype, class, value sets, patterns, node kinds, languages, sh:or
+of those, and the shapes' own sh:sparql constraints), run on an Oxigraph store over all the data.
+tests/test_shape_translation.py holds the translation to pySHACL's findings, case by case. A shape
+using a constraint the translation does not know is validated by pySHACL over all the data, as for a
+small graph: slower, never silently skipped.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from ..facts import Origin
+from ..vocab import short_name
 from .mapping import Mapped, Triple, nt_term, to_graph
 
 EXACT_LIMIT = 5_000  # triples up to which pySHACL validates everything (the curated facts: ~2.6k)
-SAMPLE_PER_TARGET = 1
 
 
 @dataclass(frozen=True, order=True)
@@ -56,47 +56,35 @@ def _pyshacl(shapes: Graph, data: Graph) -> list[tuple]:
 
 def _located(focus, path, value, message: str, mapped: Mapped) -> ShapeViolation:
     origin = mapped.origin_of(focus, path, value) or Origin(str(focus), 0)
-    path_text = f" ({_short(path)})" if isinstance(path, URIRef) else ""
-    return ShapeViolation(origin, f"{_short(focus)}{path_text}: {message}")
-
-
-def _short(term) -> str:
-    text = str(term)
-    for marker in ("/id/", "#"):
-        if marker in text:
-            return text.rsplit(marker, 1)[1] if marker == "#" else text.split(marker, 1)[1]
-    return text
+    path_text = f" ({short_name(path)})" if isinstance(path, URIRef) else ""
+    return ShapeViolation(origin, f"{short_name(focus)}{path_text}: {message}")
 
 
 @dataclass
 class ShapeCheck:
-    """What pySHACL found before the store was written, and the SPARQL constraints left to run on it."""
+    """What pySHACL found in memory, or the translated constraints left to run on a store."""
 
     violations: list[ShapeViolation]  # all of them when nothing is left for the store
     on_store: list[Constraint] = field(default_factory=list)
-    sample_findings: list[tuple] = field(default_factory=list)  # (focus, path, value, message) on the sample
 
 
 def check_shapes_in_memory(shapes: Graph, triples: list[Triple], mapped: Mapped,
                            progress: Callable[[str], None] = lambda _: None,
-                           exact_limit: int = EXACT_LIMIT) -> ShapeCheck:
-    """The pySHACL half of validating the facts plus inferences (triples): all of them up to exact_limit
-    triples (nothing left for the store), else a stratified sample, with the shapes' SPARQL translation
-    left to run on the store (check_shapes_on_store)."""
-    if len(triples) <= exact_limit:
+                           exact_limit: int | None = None) -> ShapeCheck:
+    """Validate the facts plus inferences (triples) with pySHACL when they are at most exact_limit
+    triples; above that, return the shapes' SPARQL translation to run on a store (check_shapes_on_store)."""
+    if len(triples) <= (EXACT_LIMIT if exact_limit is None else exact_limit):
         return ShapeCheck(check_shapes(shapes, to_graph(triples), mapped))
     translated = translate_shapes(shapes)
     if translated is None:
         progress("a shape uses a constraint the SPARQL translation does not know: pySHACL validates everything")
         return ShapeCheck(check_shapes(shapes, to_graph(triples), mapped))
-    sampled, chosen = sample(triples, shapes)
-    found = [finding for finding in _pyshacl(shapes, to_graph(sampled)) if nt_term(finding[0]) in chosen]
-    return ShapeCheck(sorted({_located(*finding, mapped) for finding in found}), translated, found)
+    return ShapeCheck([], translated)
 
 
 def check_shapes_on_store(check: ShapeCheck, query: Callable[[str], Iterable], mapped: Mapped) -> list[ShapeViolation]:
-    """Every violation: the translated constraints run by query (a SPARQL SELECT over the same triples,
-    yielding rows of pyoxigraph terms), plus what pySHACL found on the sample that they did not."""
+    """Every violation the translated constraints find, run by query (a SPARQL SELECT over the facts and
+    inferences, yielding rows of pyoxigraph terms)."""
     violations: dict[tuple, ShapeViolation] = {}
     for constraint in check.on_store:
         for row in query(constraint.query):
@@ -105,15 +93,7 @@ def check_shapes_on_store(check: ShapeCheck, query: Callable[[str], Iterable], m
             path = constraint.path or _rdflib(_get(row, "path"))
             message = _fill(constraint.message, row)
             violations.setdefault((focus, path, message), _located(focus, path, value, message, mapped))
-    found = {(focus, path) for focus, path, _ in violations}
-    for focus, path, value, message in check.sample_findings:  # the cross-check: what the translation missed
-        if (focus, path) not in found:
-            violations.setdefault((focus, path, message), _located(focus, path, value, message, mapped))
     return sorted(set(violations.values()))
-
-
-def _is_literal_term(term: str) -> bool:
-    return term.startswith('"')
 
 
 def _get(row, name: str):
@@ -324,46 +304,3 @@ def _translate_sparql(shapes: Graph, constraint, targets: str) -> Constraint:
     opening = rest.index("{")
     query = "\n".join(prefixes) + f"\n{head} WHERE {{ {targets} {rest[opening + 1:]}"
     return Constraint(query, _message(shapes, constraint, "does not match its SPARQL constraint"))
-
-
-# -- the sample --------------------------------------------------------------------------------------
-
-def sample(triples: list[Triple], shapes: Graph, per_target: int = SAMPLE_PER_TARGET) -> tuple[list[Triple], set[str]]:
-    """A few focus nodes of every target (spread over the data), with every statement they are part of,
-    what the resources they point at say, and the types of everything these point at; and the focus
-    nodes chosen. Only the chosen nodes' results count: the others are seen in part. What points at a
-    focus node comes without its types, so pySHACL does not validate it (a source cited by a thousand
-    records would bring them all)."""
-    rdf_type = nt_term(RDF.type)
-    classes = {nt_term(cls) for cls in shapes.objects(None, SH.targetClass)}
-    subjects_of = {nt_term(p) for p in shapes.objects(None, SH.targetSubjectsOf)}
-    candidates: dict[str, dict[str, None]] = {}
-    for subject, predicate, value in triples:
-        if predicate == rdf_type and value in classes:
-            candidates.setdefault(value, {})[subject] = None
-        elif predicate in subjects_of:
-            candidates.setdefault(predicate, {})[subject] = None
-    chosen: set[str] = set()
-    for focus_nodes in candidates.values():
-        nodes = list(focus_nodes)
-        step = max(1, len(nodes) // per_target)
-        chosen.update(nodes[::step][:per_target])
-    ahead: set[str] = set(chosen)  # the focus nodes and what they point at (a declaration's components)
-    per_property: dict[tuple[str, str], int] = {}
-    for subject, predicate, value in triples:  # a few per property: a country is kg:memberOf a thousand
-        if subject in chosen and not _is_literal_term(value):
-            seen = per_property.get((subject, predicate), 0)
-            if seen < 10:
-                per_property[(subject, predicate)] = seen + 1
-                ahead.add(value)
-    kept: dict[Triple, None] = {}
-    ends: set[str] = set()
-    for triple in triples:
-        if triple[0] in ahead or triple[2] in chosen:
-            kept[triple] = None
-            if triple[0] in ahead:
-                ends.add(triple[2])
-    for triple in triples:  # the types of what the kept statements point at, for sh:class
-        if triple[1] == rdf_type and triple[0] in ends:
-            kept[triple] = None
-    return list(kept), chosen

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
 import shutil
 import time
 import uuid
+from bisect import insort
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from rdflib.namespace import DCTERMS
 from .. import __version__, vocab
 from ..vocab import VOID
 from . import releases
-from .jsonld import write_compact_json_ld
+from .dumps import finish_dumps, start_dumps
 from .mapping import nt_triples
 
 DUMPS = {"kg.ttl": ox.RdfFormat.TURTLE, "kg.nt": ox.RdfFormat.N_TRIPLES}
@@ -32,66 +33,39 @@ def builds_folder(out: Path) -> Path:
     return out.parent / f".{out.name}.builds"
 
 
-def _to_ox(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+@dataclass
+class GraphText:
+    """The build's named graphs as text: what the build id hashes, the stores load and the dumps come from."""
+
+    nquads: bytes  # every distinct quad, one sorted N-Quads line each
+    ntriples: list[str]  # the union of the graphs: every distinct triple, sorted N-Triples lines
+    sizes: dict[str, int]  # distinct triples per graph IRI
 
 
-def _quads(graphs: dict[str, Graph], base: str):
-    for name, graph in graphs.items():
-        graph_node = ox.NamedNode(str(vocab.graph_iri(name, base)))
-        for subject, predicate, value in graph:
-            yield ox.Quad(_to_ox(subject), _to_ox(predicate), _to_ox(value), graph_node)
+def graph_text(graphs: dict, base: str) -> GraphText:
+    """The named graphs (rdflib graphs or lists of N-Triples term tuples) as text (DESIGN.md §6).
 
-
-def write_nquads(graphs: dict, path: Path, base: str) -> dict[str, int]:
-    """Write the named graphs as N-Quads text (graphs of rdflib or of N-Triples term tuples); return
-    how many lines each got. Text plus one bulk load is the fastest way into the store (DESIGN.md §6)."""
-    written: dict[str, int] = {}
-    with open(path, "w", encoding="utf-8") as out:
-        for name, graph in graphs.items():
-            graph_term = f" <{vocab.graph_iri(name, base)}> .\n"
-            triples = nt_triples(graph) if isinstance(graph, Graph) else graph
-            out.writelines(f"{s} {p} {o}{graph_term}" for s, p, o in triples)
-            written[name] = len(triples)
-    return written
-
-
-def _graph_of(line: bytes) -> bytes:
-    """The graph IRI of an N-Quads line of a named graph: its last term (no IRI holds ' <')."""
-    return line[line.rindex(b" <") + 2:line.rindex(b">")]
-
-
-def _graph_sizes(quads: list[bytes]) -> dict[str, int]:
-    """How many distinct quads each named graph holds."""
+    Lines are sorted as str: code point order is UTF-8 byte order, so the bytes come out sorted too.
+    """
+    quads: list[str] = []
+    union: set[str] = set()
     sizes: dict[str, int] = {}
-    for line in quads:
-        graph = _graph_of(line).decode("utf-8")
-        sizes[graph] = sizes.get(graph, 0) + 1
-    return sizes
+    for name, graph in graphs.items():
+        iri = str(vocab.graph_iri(name, base))
+        triples = {f"{s} {p} {o}" for s, p, o in (nt_triples(graph) if isinstance(graph, Graph) else graph)}
+        sizes[iri] = len(triples)
+        union |= triples
+        graph_term = f" <{iri}> ."
+        quads.extend(triple + graph_term for triple in triples)
+    quads.sort()
+    return GraphText(("\n".join(quads) + "\n").encode("utf-8") if quads else b"",
+                     sorted(triple + " ." for triple in union), sizes)
 
 
-def union_lines(nquads: Path) -> list[bytes]:
-    """Every triple of every graph of an N-Quads file (named graphs only) once, as sorted N-Triples lines."""
-    lines = {line[:line.rindex(b" <")] + b" ." for line in Path(nquads).read_bytes().splitlines() if line}
-    return sorted(lines)
-
-
-def _gzip(path: Path) -> None:
-    # level 1: a tenth of level 6's time on a million triples, for dumps a few percent larger
-    with open(path, "rb") as plain, gzip.open(f"{path}.gz", "wb", compresslevel=1) as packed:
-        shutil.copyfileobj(plain, packed, 1 << 20)
-
-
-def build_id_of(nquads_path: Path) -> str:
-    """The content hash that names a build: sha256 of its sorted N-Quads, 16 hex digits."""
-    lines = sorted(nquads_path.read_bytes().splitlines())
-    return hashlib.sha256(b"\n".join(lines)).hexdigest()[:16]
+def build_id_of(nquads: bytes) -> str:
+    """The content hash that names a build: sha256 of its sorted N-Quads lines (without the last
+    newline), 16 hex digits."""
+    return hashlib.sha256(nquads.removesuffix(b"\n")).hexdigest()[:16]
 
 
 def json_ld_context(ontology: Graph, base: str) -> dict:
@@ -165,12 +139,15 @@ def _class_counts(store: ox.Store) -> dict[str, int]:
 
 
 def write_build(graphs: dict[str, Graph], out: Path, base: str, ontology_dir: Path, queries_dir: Path | None,
-                warnings: list[str], prefixes: dict[str, str], facts=None, check=None) -> dict:
+                warnings: list[str], prefixes: dict[str, str], facts=None, check=None,
+                text: GraphText | None = None, memory: ox.Store | None = None) -> dict:
     """Write every artefact into a fresh folder beside out/, then point out/ at it in one rename.
 
-    graphs maps each graph name to an rdflib graph or a list of N-Triples term tuples. check, if
-    given, is called with the loaded store before anything else is written; what it raises fails
-    the build as any other failure does.
+    graphs maps each graph name to an rdflib graph or a list of N-Triples term tuples; text, if given,
+    is graph_text(graphs, base), and memory an in-memory store holding those quads (the build's SHACL
+    store: its statistics are read from it rather than from a second copy). check, if given, is called
+    once everything is written and before out/ moves: what it raises (the build's shape check, running
+    meanwhile on another thread) fails the build as any other failure does.
 
     With facts, the build also keeps them (records.json) and its changelog against the build out/ held.
 
@@ -182,13 +159,16 @@ def write_build(graphs: dict[str, Graph], out: Path, base: str, ontology_dir: Pa
     work = builds / f"tmp-{uuid.uuid4().hex}"
     work.mkdir()
     try:
-        report = _write_artefacts(graphs, work, base, ontology_dir, queries_dir, warnings, prefixes, check)
+        text = text if text is not None else graph_text(graphs, base)
+        report = _write_artefacts(graphs, text, memory, work, base, ontology_dir, queries_dir, warnings, prefixes,
+                                  facts, previous=out if out.exists() else None)
+        if check is not None:
+            check()
         final = builds / report["build_id"]
         if final.exists():  # the same content was built before: keep the old folder, it is identical
             shutil.rmtree(work)
             report = json.loads((final / "report.json").read_text("utf-8"))
         else:
-            releases.write_release_notes(work, facts, report, previous=out if out.exists() else None)
             os.replace(work, final)
         _switch_link(out, final)
     except BaseException:
@@ -198,59 +178,65 @@ def write_build(graphs: dict[str, Graph], out: Path, base: str, ontology_dir: Pa
     return report
 
 
-def _write_artefacts(graphs, work: Path, base: str, ontology_dir: Path, queries_dir: Path | None,
-                     warnings: list[str], prefixes: dict[str, str], check=None) -> dict:
-    store = ox.Store(str(work / "store"))
-    write_nquads(graphs, work / "input.nq", base)
-    store.bulk_load(path=str(work / "input.nq"), format=ox.RdfFormat.N_QUADS)
-    store.flush()
-    if check is not None:
-        check(store)
-    # the dumps come from the text just loaded, not from the store: reading a store back decodes every
-    # term (~25 us a quad, half a minute for a million), parsing text is ten times faster
-    quads = sorted(set((work / "input.nq").read_bytes().splitlines()) - {b""})
-    (work / "input.nq").unlink()
-    (work / "kg.nq").write_bytes(b"\n".join(quads) + b"\n")
-    sizes = _graph_sizes(quads)
-    del quads
-    build_id = build_id_of(work / "kg.nq")
+def _write_artefacts(graphs, text: GraphText, memory: ox.Store | None, work: Path, base: str, ontology_dir: Path,
+                     queries_dir: Path | None, warnings: list[str], prefixes: dict[str, str], facts,
+                     previous: Path | None) -> dict:
+    """The store, the dumps, VoID, the report and the release notes. The slow parts run side by side:
+    the on-disk bulk load on a thread (pyoxigraph lets go of the GIL), the derived dumps in a child
+    process (dumps.py), the counting and the changelog here."""
+    build_id = build_id_of(text.nquads)
     built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    releases.stamp_version(store, work / "kg.nq", base, build_id, built_at)
-    union = union_lines(work / "kg.nq")
-    (work / "kg.nt").write_bytes(b"\n".join(union) + b"\n")
-    ox.serialize(ox.parse(path=str(work / "kg.nt"), format=ox.RdfFormat.N_TRIPLES), str(work / "kg.ttl"),
-                 ox.RdfFormat.TURTLE, prefixes=prefixes)
-    ox.serialize(ox.parse(path=str(work / "kg.nq"), format=ox.RdfFormat.N_QUADS), str(work / "kg.trig"),
-                 ox.RdfFormat.TRIG, prefixes=prefixes)
+    version = releases.version_quads(base, build_id, built_at)  # added after the id is taken: see version_quads
+    version_lines = ox.serialize(version, format=ox.RdfFormat.N_QUADS)
+    (work / "kg.nq").write_bytes(text.nquads + version_lines)
+    union = text.ntriples
+    for line in ox.serialize([quad.triple for quad in version], format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines():
+        if line:
+            insort(union, line)
+    (work / "kg.nt").write_bytes(("\n".join(union) + "\n").encode("utf-8"))
     ontology = graphs["ontology"] if isinstance(graphs["ontology"], Graph) else None
     context = json_ld_context(ontology if ontology is not None else Graph(), base)
     (work / "context.jsonld").write_text(json.dumps(context, indent=2, ensure_ascii=False), "utf-8")
-    write_compact_json_ld(work / "kg.nt", work / "kg.jsonld", context)
-    shutil.copyfile(ontology_dir / "kgbuild.ttl", work / "ontology.ttl")
-    if queries_dir is not None and queries_dir.is_dir():
-        (work / "queries").mkdir()
-        for query in sorted(queries_dir.glob("*.rq")):
-            shutil.copyfile(query, work / "queries" / query.name)
-    counts = {"total": len(union), **{name: sizes.get(str(vocab.graph_iri(name, base)), 0) for name in graphs}}
-    # statistics from an in-memory copy: the on-disk store just bulk-loaded answers scans ~50x slower
-    statistics = ox.Store()
-    statistics.bulk_load(path=str(work / "kg.nq"), format=ox.RdfFormat.N_QUADS)
-    void_description(statistics, base, build_id, built_at, counts).serialize(work / "void.ttl", format="turtle")
-    with ThreadPoolExecutor(max_workers=2) as pool:  # zlib lets go of the GIL: one dump per core
-        list(pool.map(_gzip, [work / name for name in [*DUMPS, *QUAD_DUMPS, "kg.jsonld"]]))
-    report = {
-        "build_id": build_id,
-        "built_at": built_at,
-        "version": f"{built_at[:10]}+{build_id}",
-        "kgbuild": __version__,
-        "base_iri": base,
-        "triples": counts,
-        "classes": _class_counts(statistics),
-        "warnings": warnings,
-    }
-    (work / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    del store  # close it before the folder moves
+    dumps = start_dumps(work, prefixes)
+    try:
+        store = ox.Store(str(work / "store"))
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            loading = pool.submit(_bulk_load, store, work / "kg.nq")
+            shutil.copyfile(ontology_dir / "kgbuild.ttl", work / "ontology.ttl")
+            if queries_dir is not None and queries_dir.is_dir():
+                (work / "queries").mkdir()
+                for query in sorted(queries_dir.glob("*.rq")):
+                    shutil.copyfile(query, work / "queries" / query.name)
+            counts = {"total": len(union), **{name: text.sizes.get(str(vocab.graph_iri(name, base)), 0) for name in graphs}}
+            # statistics from an in-memory store: the on-disk one just bulk-loaded answers scans ~50x slower
+            if memory is None:
+                memory = ox.Store()
+                memory.bulk_load(path=str(work / "kg.nq"), format=ox.RdfFormat.N_QUADS)
+            else:
+                memory.extend(version)
+            void_description(memory, base, build_id, built_at, counts).serialize(work / "void.ttl", format="turtle")
+            report = {
+                "build_id": build_id,
+                "built_at": built_at,
+                "version": f"{built_at[:10]}+{build_id}",
+                "kgbuild": __version__,
+                "base_iri": base,
+                "triples": counts,
+                "classes": _class_counts(memory),
+                "warnings": warnings,
+            }
+            (work / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
+            releases.write_release_notes(work, facts, report, previous)
+            loading.result()
+        del store  # close it before the folder moves
+    finally:
+        finish_dumps(dumps)
     return report
+
+
+def _bulk_load(store: ox.Store, nquads: Path) -> None:
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.flush()
 
 
 def _switch_link(out: Path, target: Path) -> None:
