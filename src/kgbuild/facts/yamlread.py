@@ -2,8 +2,9 @@
 
 Facts files come from many hands, so reading one is bounded: a size cap before anything is read,
 then one pass over libyaml's event stream (iterative, so no nesting can exhaust a stack) that
-records lines and refuses aliases, merge keys, duplicate keys, deep nesting and huge values
-before the document is built. Only then does the safe loader construct plain data.
+records lines and refuses aliases, merge keys, duplicate keys, deep nesting and huge values.
+The same pass builds the plain data, resolving scalars as the safe loader does; a file using
+anything rarer (an explicit tag, a map or list as a key) is built by the safe loader instead.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def read_yaml(path: Path, limits: YamlLimits | None = None) -> tuple[YamlDocumen
         return None, [problem]
     document = YamlDocument(path=path, data=None)
     try:
-        problems, fatal = _scan(text, document, limits)
+        problems, fatal, built = _scan(text, document, limits)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
@@ -112,6 +113,9 @@ def read_yaml(path: Path, limits: YamlLimits | None = None) -> tuple[YamlDocumen
         return None, problems  # a shared value may be an alias bomb, a deep one a stack bomb: never build it
     if not document.lines:
         return document, problems  # an empty file (or only comments)
+    if built is not _UNBUILT:
+        document.data = built
+        return document, problems
     try:
         document.data = FactsLoader(text).get_single_data()
     except yaml.constructor.ConstructorError as error:
@@ -159,11 +163,13 @@ def _too_big(at: Origin, size: int, limits: YamlLimits) -> Problem:
 class _Collection:
     """One open map or list while scanning: where it is, and what is known of its keys."""
 
-    __slots__ = ("at", "is_map", "index", "key", "expect_key", "first_line", "skip")
+    __slots__ = ("at", "is_map", "index", "key", "expect_key", "first_line", "skip", "value", "data_key")
 
-    def __init__(self, at: Path_, is_map: bool) -> None:
+    def __init__(self, at: Path_, is_map: bool, value: dict | list) -> None:
         self.at = at
         self.is_map = is_map
+        self.value = value  # the dict or list being built
+        self.data_key: Any = None  # the key as data (a resolved scalar: `1:` is the int 1)
         self.index = 0
         self.key: str | int | None = None
         self.expect_key = True
@@ -171,10 +177,12 @@ class _Collection:
         self.skip = False  # the value being read belongs to a refused key: record nothing of it
 
 
-def _scan(text: str, document: YamlDocument, limits: YamlLimits) -> tuple[list[Problem], bool]:
-    """Walk the event stream once: record the line of every value; refuse what facts may not hold.
+def _scan(text: str, document: YamlDocument, limits: YamlLimits) -> tuple[list[Problem], bool, Any]:
+    """Walk the event stream once: record the line of every value; refuse what facts may not hold;
+    build the data.
 
-    Returns the problems and whether they are fatal (the document must not be built).
+    Returns the problems, whether they are fatal (the document must not be built), and the data, or
+    _UNBUILT when the file needs the safe loader (see _scalar) or has problems.
     """
     name = document.name
     problems: list[Problem] = []
@@ -182,19 +190,21 @@ def _scan(text: str, document: YamlDocument, limits: YamlLimits) -> tuple[list[P
     skipping = 0  # depth inside a refused value
     documents = 0
     anchors: dict[str, int] = {}  # an alias is reported where its value was first written
+    building = True
+    root: Any = _UNBUILT
     for event in yaml.parse(text, Loader=FactsLoader):
         kind = type(event)
         if kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
                 return [Problem(Origin(name, event.start_mark.line + 1), "a second YAML document (---) starts here; "
-                                "a facts file holds one document, so move it to a file of its own")], True
+                                "a facts file holds one document, so move it to a file of its own")], True, _UNBUILT
             continue
         if kind not in _NODE_EVENTS and kind not in _END_EVENTS:
             continue
         line = event.start_mark.line + 1
         if kind is yaml.AliasEvent:
-            return [*problems, Problem(Origin(name, anchors.get(event.anchor, line)), ALIAS_MESSAGE)], True
+            return [*problems, Problem(Origin(name, anchors.get(event.anchor, line)), ALIAS_MESSAGE)], True, _UNBUILT
         if kind in _END_EVENTS:
             if skipping:
                 skipping -= 1
@@ -207,12 +217,15 @@ def _scan(text: str, document: YamlDocument, limits: YamlLimits) -> tuple[list[P
             if kind is not yaml.ScalarEvent:
                 skipping += 1
                 if skipping + len(stack) > limits.max_depth:
-                    return [_too_deep(name, line, limits)], True
+                    return [_too_deep(name, line, limits)], True, _UNBUILT
             continue
         parent = stack[-1] if stack else None
         if parent is not None and parent.is_map and parent.expect_key:
             parent.expect_key = False
             key = _key_of(event)
+            if building:
+                parent.data_key = _scalar(event) if kind is yaml.ScalarEvent else _UNBUILT
+                building = parent.data_key is not _UNBUILT
             if key == "<<":
                 problems.append(Problem(Origin(name, line), "YAML merge keys (<<) are not allowed in facts; write the keys out"))
                 parent.skip = True
@@ -228,7 +241,7 @@ def _scan(text: str, document: YamlDocument, limits: YamlLimits) -> tuple[list[P
             if kind is not yaml.ScalarEvent:  # a map or list as a key: walk it, record nothing
                 skipping = 1
             elif len(event.value) > limits.max_scalar:
-                return [*problems, _too_long(name, line, len(event.value), limits)], True
+                return [*problems, _too_long(name, line, len(event.value), limits)], True, _UNBUILT
             continue
         if parent is None:
             at: Path_ = ()
@@ -248,12 +261,59 @@ def _scan(text: str, document: YamlDocument, limits: YamlLimits) -> tuple[list[P
             document.lines.setdefault(at, line)
         if kind is yaml.ScalarEvent:
             if len(event.value) > limits.max_scalar:
-                return [*problems, _too_long(name, line, len(event.value), limits)], True
+                return [*problems, _too_long(name, line, len(event.value), limits)], True, _UNBUILT
+            if building:
+                value = _scalar(event)
+                building = value is not _UNBUILT
+                if parent is None:
+                    root = value
+                else:
+                    _attach(parent, value)
             continue
         if len(stack) >= limits.max_depth:
-            return [_too_deep(name, line, limits)], True
-        stack.append(_Collection(at, kind is yaml.MappingStartEvent))
-    return problems, False
+            return [_too_deep(name, line, limits)], True, _UNBUILT
+        container: dict | list = {} if kind is yaml.MappingStartEvent else []
+        if building:
+            building = event.tag is None
+            if parent is None:
+                root = container
+            else:
+                _attach(parent, container)
+        stack.append(_Collection(at, kind is yaml.MappingStartEvent, container))
+    return problems, False, root if building and not problems else _UNBUILT
+
+
+_UNBUILT = object()  # the scan could not build the data: the safe loader will
+_CONSTRUCTOR = FactsLoader("")  # its methods turn a resolved int, float or bool scalar into a value
+_BUILDERS = {
+    "tag:yaml.org,2002:str": None,
+    "tag:yaml.org,2002:null": None,
+    "tag:yaml.org,2002:int": _CONSTRUCTOR.construct_yaml_int,
+    "tag:yaml.org,2002:float": _CONSTRUCTOR.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
+}
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    """A scalar's value as the safe loader makes it; _UNBUILT for an explicit tag or a rare implicit one."""
+    if event.tag is not None:
+        return _UNBUILT
+    if not event.implicit[0]:  # quoted (or a block scalar): text
+        return event.value
+    tag = _CONSTRUCTOR.resolve(yaml.ScalarNode, event.value, (True, False))
+    if tag not in _BUILDERS:
+        return _UNBUILT  # a merge key, `=`, or the like: the loader's business
+    builder = _BUILDERS[tag]
+    if builder is None:
+        return None if tag.endswith("null") else event.value
+    return builder(yaml.ScalarNode(tag, event.value))
+
+
+def _attach(parent: _Collection, value: Any) -> None:
+    if parent.is_map:
+        parent.value[parent.data_key] = value
+    else:
+        parent.value.append(value)
 
 
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
