@@ -59,6 +59,7 @@ BREAKAGES = {
     "membership without an English label": lambda ts: [t for t in ts if not (t[0] == KZ and t[1] == LABEL and t[2].endswith("@en"))],
     "membership with two English labels": lambda ts: [*ts, (KZ, LABEL, '"Kazakhstan, again"@en')],
     "membership with two statuses": lambda ts: [*ts, (KZ, _t(KG.status), _t(KG.Observer))],
+    "membership without a member": lambda ts: [t for t in ts if not (t[0] == KZ and t[1] == _t(KG.member))],
     "membership without a source": lambda ts: [t for t in ts if not (t[0] == KZ and t[1] == SOURCE)],
     "start date as plain text": lambda ts: _replace(ts, lambda t: t[0] == KZ and t[1] == _t(KG.startDate),
                                                     lambda t: (t[0], t[1], t[2].split("^^")[0])),

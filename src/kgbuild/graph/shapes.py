@@ -265,14 +265,16 @@ def _translate_property_shape(shapes: Graph, shape, targets: str) -> list[Constr
     p = _n3(path)
     message = _message(shapes, shape, f"does not match the shape of {path}")
     found: list[Constraint] = []
-    minimum = shapes.value(shape, SH.minCount)
-    if minimum is not None and int(minimum) > 0:
-        found.append(Constraint(f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {p} ?value }} }} "
-                                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {int(minimum)})", message, path))
+    minimum = int(shapes.value(shape, SH.minCount) or 0)
     maximum = shapes.value(shape, SH.maxCount)
-    if maximum is not None:
-        found.append(Constraint(f"SELECT ?this WHERE {{ {targets} ?this {p} ?value }} "
-                                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(maximum)})", message, path))
+    too_few = f"COUNT(DISTINCT ?value) < {minimum}" if minimum > 0 else None
+    too_many = f"COUNT(DISTINCT ?value) > {int(maximum)}" if maximum is not None else None
+    if too_few:  # with the maximum in the same pass: one grouping of the targets, not two
+        found.append(Constraint(f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {p} ?value }} }} GROUP BY ?this "
+                                f"HAVING ({' || '.join(filter(None, (too_few, too_many)))})", message, path))
+    elif too_many:
+        found.append(Constraint(f"SELECT ?this WHERE {{ {targets} ?this {p} ?value }} GROUP BY ?this HAVING ({too_many})",
+                                message, path))
     test = _value_test(shapes, shape, "?value")
     if test is not None:
         found.append(Constraint(f"SELECT ?this ?value WHERE {{ {targets} ?this {p} ?value FILTER (!({test})) }}", message, path))
