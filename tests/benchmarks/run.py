@@ -1,9 +1,12 @@
 """Benchmarks: run every measurement, print one table, write bench-results/ (JSON and an SVG chart).
 
-Settings (environment): BENCH_SIZES (default "10k,100k,1m"), BENCH_REPEATS (build runs per size, default
-3; 2 at 1m), BENCH_QUERY_SIZE (data set of the query benchmark, default the largest), BENCH_RDFLIB_SIZE
-(rdflib-endpoint's data set, default 100k: it needs minutes and GiBs to load 1M), BENCH_SEED, BENCH_QUERIES=0
-(builds only), BENCH_RESULTS (where the report goes, default bench-results/), BENCH_DIST (queries only, on that built dist, labelled with the last of BENCH_SIZES).
+Settings (environment):
+- BENCH_SIZES (default "10k,100k,1m"); BENCH_REPEATS (build runs per size, default 3; 2 at 1m); BENCH_SEED;
+- BENCH_QUERY_SIZE (data set of the query benchmark, default the largest); BENCH_QUERIES=0 (builds only);
+- BENCH_RDFLIB_SIZE (rdflib-endpoint's data set, default the query benchmark's; "none" skips it) and
+  BENCH_RDFLIB_CAP (seconds one rdflib query may take, default 30);
+- BENCH_DIST (queries only, on that built dist, labelled with the last of BENCH_SIZES);
+- BENCH_RESULTS (where the report goes, default bench-results/).
 """
 
 from __future__ import annotations
@@ -116,26 +119,41 @@ def bench_queries(dist: Path, rdflib_dist: Path | None, size: str, rdflib_size: 
         kgbuild.stop()
         oxigraph.stop()
     if rdflib_dist is not None:
-        say(f"starting rdflib-endpoint on the {rdflib_size} data set (it parses kg.nt into an rdflib graph)")
-        rdflib_texts = query_bench.workload(rdflib_dist)
-        kgbuild = query_bench.start_kgbuild(rdflib_dist)
-        peer = query_bench.start_rdflib_endpoint(rdflib_dist)
-        try:
-            raw["rdflib_ready_s"] = peer.ready_after
-            for name, text in rdflib_texts.items():
-                if name.startswith(("select-10k", "construct-10k", "describe")):
-                    continue
-                say(f"rdflib-endpoint: {name}")
-                ours = query_bench.latency(kgbuild, text, 3)
-                theirs = query_bench.latency(peer, text, 2, timeout=20, warm=False)
-                ratio = theirs["median"] / ours["median"]
-                rows.append(Row(f"vs rdflib-endpoint ({rdflib_size}) {name}, ms", ours["median"] * 1000,
-                                theirs["median"] * 1000, ratio, ">= 10x faster", ratio >= 10,
-                                spread="rdflib capped at 20 s" if theirs["failed"] else ""))
-        finally:
-            kgbuild.stop()
-            peer.stop()
+        rows += bench_rdflib_endpoint(rdflib_dist, rdflib_size, raw)
     return rows, raw
+
+
+def bench_rdflib_endpoint(dist: Path, size: str, raw: dict) -> list[Row]:
+    """Every analyst query on kgbuild and on rdflib-endpoint over the same data. rdflib answers one query
+    at a time, so one it cannot answer within the cap would hold up the next: the peer is restarted
+    after it, and the cap counts as its time (so the ratio shown is a lower bound)."""
+    cap = float(os.environ.get("BENCH_RDFLIB_CAP", "30"))
+    rows: list[Row] = []
+    say(f"starting rdflib-endpoint on the {size} data set (it parses kg.nt into an rdflib graph)")
+    texts = query_bench.workload(dist)
+    kgbuild = query_bench.start_kgbuild(dist)
+    peer = query_bench.start_rdflib_endpoint(dist)
+    try:
+        raw["rdflib_ready_s"] = peer.ready_after
+        for name, text in texts.items():
+            if name.startswith(("select-10k", "construct-10k", "describe")):
+                continue
+            say(f"rdflib-endpoint: {name}")
+            ours = query_bench.latency(kgbuild, text, 3)
+            theirs = query_bench.latency(peer, text, 2, timeout=cap, warm=False)
+            seconds = cap if theirs["failed"] else theirs["median"]
+            ratio = seconds / ours["median"]
+            rows.append(Row(f"vs rdflib-endpoint ({size}) {name}, ms", ours["median"] * 1000, seconds * 1000, ratio,
+                            ">= 10x faster", ratio >= 10,
+                            spread=f"rdflib over the {cap:.0f} s cap: ratio is at least this" if theirs["failed"] else ""))
+            if theirs["failed"]:
+                say(f"rdflib-endpoint passed the {cap:.0f} s cap; restarting it")
+                peer.stop()
+                peer = query_bench.start_rdflib_endpoint(dist)
+    finally:
+        kgbuild.stop()
+        peer.stop()
+    return rows
 
 
 def main() -> None:
@@ -151,7 +169,7 @@ def main() -> None:
     else:
         rows, raw, dists = bench_builds(sizes, seed)
     query_size = os.environ.get("BENCH_QUERY_SIZE", sizes[-1])
-    rdflib_size = os.environ.get("BENCH_RDFLIB_SIZE", "100k" if "100k" in dists else sizes[0])
+    rdflib_size = os.environ.get("BENCH_RDFLIB_SIZE", query_size)  # the issue asks for the same data as the rest
     if os.environ.get("BENCH_QUERIES", "1") != "0" and query_size in dists:
         query_rows, raw["queries"] = bench_queries(dists[query_size], dists.get(rdflib_size), query_size, rdflib_size)
         rows += query_rows
