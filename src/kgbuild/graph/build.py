@@ -20,10 +20,11 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .. import vocab
-from ..facts import Facts, FactsError, Origin, Problem, load_facts
+from ..facts import FactsError, Origin, Problem, load_facts
 from .closure import materialise
 from .mapping import Mapped, Triple, map_records
 from .reasoning import Inconsistent, infer_types_of
+from . import shapes as shapes_module
 from .shapes import check_shapes_in_memory, check_shapes_on_store
 from .write import GraphText, graph_text, write_build
 
@@ -64,19 +65,11 @@ def _line_of(error: Exception) -> int:
     return int(line) if isinstance(line, int) else 1
 
 
-def check_graph(facts: Facts, ontology: Graph, base: str, progress: Progress,
-                timings: dict[str, float]) -> tuple[Mapped, list[Triple]]:
-    """Map the facts to triples, reason over a summary of them, and materialise what follows.
-
-    Returns the mapping (the facts' triples and origins) and the inferred triples.
+def reason(ontology: Graph, mapped: Mapped, timings: dict[str, float]) -> list[Triple]:
+    """HermiT over a summary of the mapped facts, then what follows materialised: the inferred triples.
 
     :raises FactsError: for an inconsistency, located at the YAML lines of the records that cause it.
     """
-    clock = time.perf_counter()
-    mapped = map_records(facts, base)
-    timings["map"] = time.perf_counter() - clock
-
-    progress("reasoning (HermiT over a summary of the facts)")
     clock = time.perf_counter()
     try:
         inferred_types = infer_types_of(ontology, mapped.triples, lambda triple: mapped.origin_of(*triple))
@@ -87,17 +80,19 @@ def check_graph(facts: Facts, ontology: Graph, base: str, progress: Progress,
                           for origin in error.culprits]) from None
     inferred = materialise(ontology, mapped.triples, inferred_types)
     timings["reason"] = time.perf_counter() - clock
-    return mapped, inferred
+    return inferred
 
 
 def _check_shapes(shapes: Graph, mapped: Mapped, inferred: list[Triple], text: GraphText, base: str,
-                  progress: Progress, timings: dict[str, float]) -> tuple[ox.Store | None, Callable[[], None]]:
+                  progress: Progress, timings: dict[str, float],
+                  memory: ox.Store | None = None) -> tuple[ox.Store | None, Callable[[], None]]:
     """Start validating shapes; return the in-memory store of a large graph (None for a small one) and
     the check to call before dist/ moves, which raises FactsError for the violations, each at its line.
 
     A small graph is validated by pySHACL here and now. A large one is validated by the shapes'
-    SPARQL translation on an in-memory Oxigraph store of every graph (loading it takes a quarter of a
-    second per 100k triples; the on-disk store just bulk-loaded answers scans some fifty times slower),
+    SPARQL translation on an in-memory Oxigraph store of every graph (memory, if the caller loaded it;
+    loading takes a quarter of a second per 100k triples, and the on-disk store just bulk-loaded
+    answers scans some fifty times slower),
     on a thread of its own: Oxigraph lets go of the GIL, so the write goes on beside it on the other core.
     """
     progress("checking shapes (SHACL)")
@@ -107,10 +102,12 @@ def _check_shapes(shapes: Graph, mapped: Mapped, inferred: list[Triple], text: G
         timings["shacl"] = time.perf_counter() - clock
         _raise_violations(found.violations)
         return None, lambda: None
-    memory = ox.Store()
-    memory.bulk_load(text.nquads, format=ox.RdfFormat.N_QUADS)
+    if memory is None:
+        memory = ox.Store()
+        memory.bulk_load(text.nquads, format=ox.RdfFormat.N_QUADS)
     checked = [ox.NamedNode(str(vocab.graph_iri(name, base))) for name in ("facts", "inferred")]
-    run = _Background(lambda: check_shapes_on_store(found, partial(memory.query, default_graph=checked), mapped))
+    run = _Background(lambda: check_shapes_on_store(found, partial(memory.query, default_graph=checked), mapped),
+                      "kgbuild-shacl")
 
     def check() -> None:
         violations = run.result()
@@ -127,11 +124,11 @@ def _raise_violations(violations: list) -> None:
 class _Background:
     """A function running on a daemon thread (a failed build need not wait for it to end), and its result."""
 
-    def __init__(self, work: Callable[[], object]) -> None:
+    def __init__(self, work: Callable[[], object], name: str) -> None:
         self.started = time.perf_counter()
         self.seconds = 0.0
         self._outcome: tuple[bool, object] | None = None
-        self._thread = threading.Thread(target=self._run, args=(work,), name="kgbuild-shacl", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(work,), name=name, daemon=True)
         self._thread.start()
 
     def _run(self, work: Callable[[], object]) -> None:
@@ -166,14 +163,29 @@ def build(facts_dir: Path, out: Path, ontology_dir: Path = Path("ontology"), que
     progress(f"mapping {sum(facts.count().values())} records")
     gc.disable()  # the mapping makes millions of small objects and frees none: collector passes are pure cost
     try:
-        mapped, inferred = check_graph(facts, ontology, base, progress, timings)
+        clock = time.perf_counter()
+        mapped = map_records(facts, base)
+        timings["map"] = time.perf_counter() - clock
+        progress("reasoning (HermiT over a summary of the facts)")
+        # HermiT runs in Java: meanwhile this thread writes out the asserted graphs and, for a graph big
+        # enough for the shapes' SPARQL path, loads them into the in-memory store (off the GIL)
+        reasoning = _Background(lambda: reason(ontology, mapped, timings), "kgbuild-reasoning")
+        asserted = graph_text({"ontology": ontology, "facts": mapped.triples}, base)
+        memory = ox.Store() if len(mapped.triples) > shapes_module.EXACT_LIMIT else None
+        loading = _Background(lambda: memory.bulk_load(asserted.nquads, format=ox.RdfFormat.N_QUADS),
+                              "kgbuild-load") if memory is not None else None
+        inferred = reasoning.result()
+        derived = graph_text({"inferred": inferred}, base)
+        text = asserted.merged(derived)
+        if loading is not None:
+            loading.result()
+            memory.bulk_load(derived.nquads, format=ox.RdfFormat.N_QUADS)
     finally:
         gc.enable()
     gc.freeze()  # what is alive now stays alive: later collections (pySHACL makes cyclic garbage) skip it
     try:
         graphs = {"ontology": ontology, "facts": mapped.triples, "inferred": inferred}
-        text = graph_text(graphs, base)
-        memory, shapes_pass = _check_shapes(shapes, mapped, inferred, text, base, progress, timings)
+        memory, shapes_pass = _check_shapes(shapes, mapped, inferred, text, base, progress, timings, memory)
         progress(f"writing {out}/")
         clock = time.perf_counter()
         prefixes = {**vocab.PREFIXES, **vocab.resource_prefixes(base)}

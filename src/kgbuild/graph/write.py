@@ -11,6 +11,7 @@ import uuid
 from bisect import insort
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -35,18 +36,31 @@ def builds_folder(out: Path) -> Path:
 
 @dataclass
 class GraphText:
-    """The build's named graphs as text: what the build id hashes, the stores load and the dumps come from."""
-
-    nquads: bytes  # every distinct quad, one sorted N-Quads line each
-    ntriples: list[str]  # the union of the graphs: every distinct triple, sorted N-Triples lines
-    sizes: dict[str, int]  # distinct triples per graph IRI
-
-
-def graph_text(graphs: dict, base: str) -> GraphText:
-    """The named graphs (rdflib graphs or lists of N-Triples term tuples) as text (DESIGN.md §6).
+    """Named graphs as text: what the build id hashes, the stores load and the dumps come from.
 
     Lines are sorted as str: code point order is UTF-8 byte order, so the bytes come out sorted too.
     """
+
+    quads: list[str]  # every distinct quad, as sorted N-Quads lines
+    ntriples: list[str]  # the union of the graphs: every distinct triple, as sorted N-Triples lines
+    sizes: dict[str, int]  # distinct triples per graph IRI
+
+    @cached_property
+    def nquads(self) -> bytes:
+        return ("\n".join(self.quads) + "\n").encode("utf-8") if self.quads else b""
+
+    def merged(self, other: "GraphText") -> "GraphText":
+        """Both sets of graphs as one (two sorted runs: sorting them is a linear merge)."""
+        quads = self.quads + other.quads
+        quads.sort()
+        union = self.ntriples + other.ntriples
+        union.sort()
+        distinct = [line for line, before in zip(union, ["", *union]) if line != before]
+        return GraphText(quads, distinct, {**self.sizes, **other.sizes})
+
+
+def graph_text(graphs: dict, base: str) -> GraphText:
+    """The named graphs (rdflib graphs or lists of N-Triples term tuples) as text (DESIGN.md §6)."""
     quads: list[str] = []
     union: set[str] = set()
     sizes: dict[str, int] = {}
@@ -58,8 +72,7 @@ def graph_text(graphs: dict, base: str) -> GraphText:
         graph_term = f" <{iri}> ."
         quads.extend(triple + graph_term for triple in triples)
     quads.sort()
-    return GraphText(("\n".join(quads) + "\n").encode("utf-8") if quads else b"",
-                     sorted(triple + " ." for triple in union), sizes)
+    return GraphText(quads, sorted(triple + " ." for triple in union), sizes)
 
 
 def build_id_of(nquads: bytes) -> str:
@@ -189,7 +202,7 @@ def _write_artefacts(graphs, text: GraphText, memory: ox.Store | None, work: Pat
     version = releases.version_quads(base, build_id, built_at)  # added after the id is taken: see version_quads
     version_lines = ox.serialize(version, format=ox.RdfFormat.N_QUADS)
     (work / "kg.nq").write_bytes(text.nquads + version_lines)
-    union = text.ntriples
+    union = list(text.ntriples)  # the version triples go in below
     for line in ox.serialize([quad.triple for quad in version], format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines():
         if line:
             insort(union, line)
