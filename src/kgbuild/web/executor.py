@@ -2,8 +2,9 @@
 
 An Oxigraph query cannot be interrupted from Python, so each query runs in a process of its own
 (web/query_worker.py) that the server can kill. The processes are started once and kept warm, each
-with dist/'s store open read-only; a query costs one message out and its answer back, serialised by
-Oxigraph in the child and passed through a socket in 64 KiB chunks that go straight to the client.
+with dist/'s store open read-only; a query costs one frame out and its answer back (web/frames.py),
+serialised by Oxigraph in the child: a small answer whole in one frame, a longer one in 64 KiB chunks
+that go straight to the client.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+
+from .frames import FrameSocket
 
 LOG = logging.getLogger("kgbuild.queries")
 SOCKET_BUFFER = 1024 * 1024  # lets the child serialise ahead while the client reads
@@ -70,7 +72,7 @@ class _QueryProcess:
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
         )
         theirs.close()
-        self.connection = Connection(ours.detach())
+        self.connection = FrameSocket(ours)
         self.demote_at: float | None = None  # when a query that is still running loses CPU priority
         self.demoted = False
 
@@ -98,38 +100,46 @@ class _QueryProcess:
 
 @dataclass
 class Answer:
-    """The start of an answer: status, ETag, media type or HTML table; chunks() streams the body."""
+    """An answer's head (status, ETag, media type or HTML table) and its body: whole, or chunks to stream."""
 
     head: dict[str, Any]
-    chunks: Iterator[bytes]
+    body: bytes | None  # the whole body, when the answer was complete in one frame
+    chunks: "_AnswerStream | None"  # otherwise: the body, chunk by chunk
     outcome: dict[str, Any]  # filled as the answer ends: rows, bytes, error
 
 
 class _Runner(abc.ABC):
     """What the pool and the in-process runner share: reading frames, starting an answer."""
 
-    def _receive(self, child, deadline: float, timeout: float) -> bytes:
-        demote_at = getattr(child, "demote_at", None)
-        if demote_at is not None and not child.connection.poll(max(min(demote_at, deadline) - time.monotonic(), 0)):
-            child.demote()
-        if not child.connection.poll(max(deadline - time.monotonic(), 0)):
-            raise QueryTimeout(timeout)
-        try:
-            return child.connection.recv_bytes()
-        except (EOFError, OSError):
-            raise QueryFailed("crashed", "the query process stopped unexpectedly; try again") from None
+    def _receive(self, child, deadline: float, timeout: float) -> tuple[bytes, bytes]:
+        """The child's next frame; a query still running at its demote_at is demoted on the way."""
+        while True:
+            demote_at = getattr(child, "demote_at", None)
+            until = deadline if demote_at is None else min(demote_at, deadline)
+            try:
+                frame = child.connection.receive(max(until - time.monotonic(), 0))
+            except (EOFError, OSError):
+                raise QueryFailed("crashed", "the query process stopped unexpectedly; try again") from None
+            if frame is not None:
+                return frame
+            now = time.monotonic()
+            if now >= deadline:
+                raise QueryTimeout(timeout)
+            if demote_at is not None and now >= demote_at:
+                child.demote()
 
-    def _begin(self, child, frame: bytes, job: dict[str, Any], deadline: float, timeout: float) -> Answer:
-        kind, body = frame[:1], frame[1:]
+    def _begin(self, child, frame: tuple[bytes, bytes], deadline: float, timeout: float) -> Answer:
+        kind, payload = frame
         if kind == b"E":
             self._release(child)
-            failure = pickle.loads(body)
+            failure = pickle.loads(payload)
             raise QueryFailed(failure["error"], failure["message"])
-        head = pickle.loads(body)
+        if kind == b"A":
+            self._release(child)
+            whole = pickle.loads(payload)
+            return Answer(whole["head"], whole["body"], None, whole["outcome"])
         stream = _AnswerStream(self, child, deadline, timeout)
-        if head["status"] != 200 or head["table"] is not None or job.get("head_only"):
-            list(stream)  # nothing but the end frame follows
-        return Answer(head, stream, stream.outcome)
+        return Answer(pickle.loads(payload), None, stream, stream.outcome)
 
     @abc.abstractmethod
     def _release(self, child) -> None:
@@ -167,7 +177,7 @@ class QueryPool(_Runner):
                 chore.process.wait()  # reap the killed one, then replace it
             try:
                 fresh = _QueryProcess(self.dist)
-                if not (fresh.connection.poll(STARTUP_DEADLINE) and fresh.connection.recv_bytes() == b"R"):
+                if fresh.connection.receive(STARTUP_DEADLINE) != (b"R", b""):
                     fresh.kill()
                     fresh.process.wait()
                     raise OSError(f"it did not start within {STARTUP_DEADLINE} s")
@@ -214,7 +224,7 @@ class QueryPool(_Runner):
             child = self._acquire(timeout)
             try:
                 child.demote_at = time.monotonic() + LONG_QUERY
-                child.connection.send_bytes(pickle.dumps(job))
+                child.connection.send(b"J", pickle.dumps(job))
                 frame = self._receive(child, deadline, timeout)
                 break
             except OSError:
@@ -225,7 +235,7 @@ class QueryPool(_Runner):
             except BaseException:
                 self._replace(child)
                 raise
-        return self._begin(child, frame, job, deadline, timeout)
+        return self._begin(child, frame, deadline, timeout)
 
     def close(self) -> None:
         """Stop every process (the server worker is exiting)."""
@@ -243,28 +253,21 @@ class _QueueConnection:
     def __init__(self) -> None:
         self._frames: queue.Queue = queue.Queue(maxsize=16)
         self._cancelled = threading.Event()
-        self._pending: list[bytes] = []
 
-    def send_bytes(self, frame: bytes) -> None:
+    def send(self, kind: bytes, payload: bytes = b"") -> None:
         while not self._cancelled.is_set():
             try:
-                self._frames.put(frame, timeout=0.5)
+                self._frames.put((kind, payload), timeout=0.5)
                 return
             except queue.Full:
                 continue
         raise BrokenPipeError("the answer was abandoned")
 
-    def poll(self, timeout: float | None) -> bool:
-        if not self._pending:
-            try:
-                self._pending.append(self._frames.get(timeout=timeout))
-            except queue.Empty:
-                return False
-        return True
-
-    def recv_bytes(self) -> bytes:
-        self.poll(None)
-        return self._pending.pop()
+    def receive(self, timeout: float | None = None) -> tuple[bytes, bytes] | None:
+        try:
+            return self._frames.get(timeout=timeout)
+        except queue.Empty:
+            return None
 
     def cancel(self) -> None:
         self._cancelled.set()
@@ -303,7 +306,7 @@ class InProcessRunner(_Runner):
         except BaseException:
             child.kill()
             raise
-        return self._begin(child, frame, job, deadline, timeout)
+        return self._begin(child, frame, deadline, timeout)
 
     def _answer(self, answer, job: dict[str, Any], child: _ThreadQuery) -> None:
         try:
@@ -372,14 +375,14 @@ class _AnswerStream:
             self.outcome.update(error=failure.kind, message=failure.message)
             self._end(finished=False)
             raise
-        kind, body = frame[:1], frame[1:]
+        kind, payload = frame
         if kind == b"D":
-            return body
+            return payload
         if kind == b"Z":
-            self.outcome.update(pickle.loads(body))
+            self.outcome.update(pickle.loads(payload))
             self._end(finished=True)
             raise StopIteration
-        failure = pickle.loads(body)  # X: a cap was reached mid-answer; the status is sent, so it breaks off
+        failure = pickle.loads(payload)  # X: a cap was reached mid-answer; the status is sent, so it breaks off
         self.outcome.update(error=failure["error"], message=failure["message"])
         self._end(finished=True)
         raise QueryFailed(failure["error"], failure["message"])

@@ -42,17 +42,21 @@ def mark(response: Response, tag: str, vary: tuple[str, ...] = ()) -> Response:
     """Put the ETag, Vary and caching headers on a response."""
     response.set_etag(tag)
     response.headers["Cache-Control"] = "no-cache"  # revalidate: a new build changes every tag
-    for header in vary:
-        response.vary.add(header)
+    if vary and "Vary" not in response.headers:  # the usual case, without parsing a Vary header first
+        response.headers["Vary"] = ", ".join(vary)
+    else:
+        for header in vary:
+            response.vary.add(header)
     return response
 
 
 def add_common_headers(response: Response) -> Response:
-    for name, value in CORS_HEADERS.items():
-        response.headers.setdefault(name, value)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    """Add what a handler did not set itself (one pass: each header lookup scans them all)."""
+    common = [*CORS_HEADERS.items(), ("X-Content-Type-Options", "nosniff")]
     if response.mimetype in ("text/html", "application/xhtml+xml"):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        common.append(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+    present = {name.lower() for name in response.headers.keys()}
+    response.headers.extend([(name, value) for name, value in common if name.lower() not in present])
     return response
 
 

@@ -65,30 +65,49 @@ class ClientTable:
 
         :raises TooManyQueries: over the concurrency limit, or the minute's query-seconds are spent.
         """
-        key = int.from_bytes(hashlib.blake2b(client.encode(), digest_size=8).digest(), "big") or 1
-        budget = limits.seconds_per_minute
-        now = time.monotonic()
+        key, budget, now = _key(client), limits.seconds_per_minute, time.monotonic()
         with self._lock:
-            offset = self._find(key, now, budget)
-            owner, running, _, left, refilled = _SLOT.unpack_from(self._memory, offset)
-            left = min(budget, left + (now - refilled) * budget / 60)
-            if running >= limits.concurrency:
-                raise TooManyQueries(f"this client already runs {running} queries, the most one client may run at "
-                                     "once here; wait for one to finish", retry_after=1)
-            if left <= 0:
-                wait = math.ceil(-left * 60 / budget) if budget > 0 else 60
-                raise TooManyQueries(f"this client has used its {budget:g} query-seconds for this minute; "
-                                     f"try again in {max(wait, 1)} s", retry_after=max(wait, 1))
+            offset, running, left = self._state(key, now, budget)
+            _refuse_if_over(running, left, limits)
             _SLOT.pack_into(self._memory, offset, key, running + 1, 0, left, now)
         return Admission(self, key, budget, time.monotonic())
+
+    def check(self, client: str, limits: ClientLimits) -> None:
+        """Refuse a client over its limits without counting a query in (admit() does, once it is read).
+
+        :raises TooManyQueries: as admit().
+        """
+        key, budget, now = _key(client), limits.seconds_per_minute, time.monotonic()
+        with self._lock:
+            _, running, left = self._state(key, now, budget)
+        _refuse_if_over(running, left, limits)
+
+    def _state(self, key: int, now: float, budget: float) -> tuple[int, int, float]:
+        """The client's slot, its queries running and its query-seconds left (refilled up to now)."""
+        offset = self._find(key, now, budget)
+        _, running, _, left, refilled = _SLOT.unpack_from(self._memory, offset)
+        return offset, running, min(budget, left + (now - refilled) * budget / 60)
 
     def _finish(self, key: int, budget: float, seconds: float) -> None:
         now = time.monotonic()
         with self._lock:
-            offset = self._find(key, now, budget)
-            owner, running, _, left, refilled = _SLOT.unpack_from(self._memory, offset)
-            left = min(budget, left + (now - refilled) * budget / 60) - seconds
-            _SLOT.pack_into(self._memory, offset, key, max(running - 1, 0), 0, left, now)
+            offset, running, left = self._state(key, now, budget)
+            _SLOT.pack_into(self._memory, offset, key, max(running - 1, 0), 0, left - seconds, now)
+
+
+def _key(client: str) -> int:
+    return int.from_bytes(hashlib.blake2b(client.encode(), digest_size=8).digest(), "big") or 1
+
+
+def _refuse_if_over(running: int, left: float, limits: ClientLimits) -> None:
+    if running >= limits.concurrency:
+        raise TooManyQueries(f"this client already runs {running} queries, the most one client may run at "
+                             "once here; wait for one to finish", retry_after=1)
+    if left <= 0:
+        budget = limits.seconds_per_minute
+        wait = math.ceil(-left * 60 / budget) if budget > 0 else 60
+        raise TooManyQueries(f"this client has used its {budget:g} query-seconds for this minute; "
+                             f"try again in {max(wait, 1)} s", retry_after=max(wait, 1))
 
 
 class Admission:

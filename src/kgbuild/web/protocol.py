@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Iterable
+from urllib.parse import parse_qsl
 
 from flask import Request
+from werkzeug.datastructures import MultiDict
 
 from .querytext import QueryShape, read_shape
 
@@ -88,7 +90,7 @@ def read_operation(request: Request) -> Operation:
         return _operation(request.args.getlist("query"), request.args.getlist("update"), _graphs(request.args))
     media_type = request.mimetype
     if media_type == FORM_MEDIA_TYPE:
-        fields = request.form
+        fields = _form_fields(request)
         queries, updates = fields.getlist("query"), fields.getlist("update")
         graphs = {name: request.args.getlist(name) + fields.getlist(name) for name in GRAPH_PARAMETERS}
         return _operation(
@@ -111,6 +113,21 @@ def read_operation(request: Request) -> Operation:
         415, f"a POST to the endpoint needs Content-Type {FORM_MEDIA_TYPE} or {QUERY_MEDIA_TYPE}, "
         f"not {media_type or 'none'}",
     )
+
+
+def _form_fields(request: Request) -> MultiDict:
+    """The fields of a form-encoded body, parsed as Werkzeug parses them, without its form machinery.
+
+    That machinery is a third of what Flask spends on a small query. The body is read within
+    MAX_CONTENT_LENGTH (413 past it), as Werkzeug reads it; the fields become request.form.
+    """
+    try:
+        text = request.get_data().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(400, f"the form body is not valid UTF-8 ({error})") from None
+    fields = MultiDict(parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote"))
+    request.form, request.files = fields, MultiDict()
+    return fields
 
 
 def _graphs(parameters) -> dict[str, list[str]]:

@@ -4,12 +4,14 @@ Started by web/executor.py (without web/__init__.py: see its _BOOTSTRAP) with on
 its server worker lives, and is killed (SIGKILL) when a query outlives the time limit: Oxigraph
 cannot be interrupted from Python, so a process is the unit that can be stopped.
 
-Frames sent back, each one message with a one-byte type:
-  E + pickle({error, message})   the query failed before any answer (status still free)
-  H + pickle(head)               the answer starts: status, ETag, media type (or the HTML table)
-  D + bytes                      a chunk of the serialised answer
-  Z + pickle({rows, bytes})      the answer is complete
-  X + pickle({error, message})   the answer broke off (a cap was reached mid-stream)
+Frames sent back (web/frames.py), each a kind and a payload:
+  E  pickle({error, message})         the query failed before any answer (status still free)
+  A  pickle({head, body, outcome})    a whole answer that fits in one chunk: one round trip in all
+  H  pickle(head)                     a longer answer starts: status, ETag, media type
+  D  bytes                            a chunk of it
+  Z  pickle({rows, bytes})            it is complete
+  X  pickle({error, message})         it broke off (a cap was reached mid-stream)
+The head holds the status, ETag, media type, or the HTML table the server renders.
 """
 
 from __future__ import annotations
@@ -18,26 +20,29 @@ import ctypes
 import os
 import pickle
 import signal
+import socket
 import sys
+from functools import lru_cache
 from itertools import islice
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from ..store import BuildTracker, StoreError
+from .frames import FrameSocket
 from .negotiation import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, NotAcceptable, UnknownFormat, choose_format
 from .rowcount import ResultTooLarge, row_counter
 
 CHUNK_SIZE = 64 * 1024
+_choose_format = lru_cache(maxsize=256)(choose_format)  # the same few Accept headers come again and again
 PR_SET_PDEATHSIG = 1
 
 
 class _AnswerWriter:
     """A binary file for Oxigraph's serialisers: counts rows and bytes, sends full chunks as D frames."""
 
-    def __init__(self, connection: Connection, head: dict, counter, max_bytes: int) -> None:
+    def __init__(self, connection: FrameSocket, head: dict, counter, max_bytes: int) -> None:
         self._connection = connection
         self._head = head
         self._counter = counter
@@ -49,33 +54,50 @@ class _AnswerWriter:
     def write(self, data: bytes) -> int:
         self._buffer += data
         if len(self._buffer) >= CHUNK_SIZE:
-            self.flush()
+            self._send_chunk()
         return len(data)
 
     def flush(self) -> None:
-        if not self._buffer:
-            return
-        self.size += len(self._buffer)
-        self._counter.feed(bytes(self._buffer))
+        """Oxigraph flushes when it is done; the rest goes out with finish()."""
+
+    def finish(self) -> None:
+        """Send what is left: the whole answer in one frame when it never filled a chunk."""
+        if not self.started:
+            body = self._checked()
+            outcome = {"rows": self._counter.rows, "bytes": self.size}
+            return _send_whole(self._connection, self._head, body, outcome)
+        if self._buffer:
+            self._send_chunk()
+        self._connection.send(b"Z", pickle.dumps({"rows": self._counter.rows, "bytes": self.size}))
+
+    def _send_chunk(self) -> None:
+        chunk = self._checked()
+        if not self.started:  # the first chunk is ready: the answer will start, errors so far were statuses
+            self._connection.send(b"H", pickle.dumps(self._head))
+            self.started = True
+        self._connection.send(b"D", chunk)
+
+    def _checked(self) -> bytes:
+        """The buffered bytes, counted against the caps."""
+        chunk = bytes(self._buffer)
+        self._buffer.clear()
+        self.size += len(chunk)
+        self._counter.feed(chunk)
         if self.size > self._max_bytes:
             raise ResultTooLarge(f"the answer is larger than {self._max_bytes:,} bytes, the most this endpoint "
                                  "sends; add LIMIT (and page with OFFSET) or download the dumps at /dumps/")
         self._counter.check()
-        if not self.started:  # the first chunk is ready: the answer will start, errors so far were statuses
-            self._connection.send_bytes(b"H" + pickle.dumps(self._head))
-            self.started = True
-        self._connection.send_bytes(b"D" + bytes(self._buffer))
-        self._buffer.clear()
+        return chunk
 
 
-def answer(job: dict[str, Any], tracker: BuildTracker, connection: Connection) -> None:
+def answer(job: dict[str, Any], tracker: BuildTracker, connection: FrameSocket) -> None:
     """Run one job and send its frames."""
     try:
         build = tracker.current()
         result = build.query(job["text"], substitutions=job.get("substitutions"),
                              default_graph=job.get("default_graph"), named_graphs=job.get("named_graphs"))
         offered = (*GRAPH_FORMATS, HTML) if isinstance(result, ox.QueryTriples) else (*RESULT_FORMATS, HTML)
-        chosen = choose_format(offered, job.get("accept"), job.get("format"))
+        chosen = _choose_format(offered, job.get("accept"), job.get("format"))
     except SyntaxError as error:
         return _fail(connection, "syntax", str(error))
     except (NotAcceptable, UnknownFormat) as error:
@@ -87,24 +109,21 @@ def answer(job: dict[str, Any], tracker: BuildTracker, connection: Connection) -
     tag = f"{build.build_id}.{chosen.extension}{job.get('variant', '')}"
     head = {"status": 200, "tag": tag, "format": chosen.name, "content_type": chosen.content_type, "table": None}
     matches = job.get("if_none_match") or ()
+    nothing = {"rows": 0, "bytes": 0}
     if tag in matches or "*" in matches:
-        head["status"] = 304
-        connection.send_bytes(b"H" + pickle.dumps(head))
-        return connection.send_bytes(b"Z" + pickle.dumps({"rows": 0, "bytes": 0}))
+        return _send_whole(connection, {**head, "status": 304}, b"", nothing)
     try:
         if chosen is HTML:
             head["table"] = _table(result, job.get("html_rows", 1000))
-            connection.send_bytes(b"H" + pickle.dumps(head))
-            return connection.send_bytes(b"Z" + pickle.dumps({"rows": len(head["table"]["rows"]), "bytes": 0}))
+            return _send_whole(connection, head, b"", {"rows": len(head["table"]["rows"]), "bytes": 0})
         if job.get("head_only"):
-            connection.send_bytes(b"H" + pickle.dumps(head))
-            return connection.send_bytes(b"Z" + pickle.dumps({"rows": 0, "bytes": 0}))
+            return _send_whole(connection, head, b"", nothing)
         _stream(result, chosen, job, head, connection)
     except (SyntaxError, OSError, RuntimeError, ValueError) as error:  # evaluation is lazy: errors come here
         _fail(connection, "evaluation", str(error))
 
 
-def _stream(result: Any, chosen: Format, job: dict, head: dict, connection: Connection) -> None:
+def _stream(result: Any, chosen: Format, job: dict, head: dict, connection: FrameSocket) -> None:
     max_rows = job.get("max_rows") or sys.maxsize
     counter = row_counter(result, chosen, max_rows)
     writer = _AnswerWriter(connection, head, counter, job.get("max_bytes") or sys.maxsize)
@@ -113,18 +132,19 @@ def _stream(result: Any, chosen: Format, job: dict, head: dict, connection: Conn
             ox.serialize(counter.wrap(result), writer, chosen.rdf, prefixes=job.get("prefixes"))
         else:
             result.serialize(writer, chosen.results)
-        writer.flush()
+        writer.finish()
     except ResultTooLarge as error:
         return _fail(connection, "too_large", str(error), started=writer.started)
     except (SyntaxError, OSError, RuntimeError, ValueError) as error:
         return _fail(connection, "evaluation", str(error), started=writer.started)
-    if not writer.started:  # an empty answer: the head still goes first
-        connection.send_bytes(b"H" + pickle.dumps(head))
-    connection.send_bytes(b"Z" + pickle.dumps({"rows": counter.rows, "bytes": writer.size}))
 
 
-def _fail(connection: Connection, kind: str, message: str, started: bool = False) -> None:
-    connection.send_bytes((b"X" if started else b"E") + pickle.dumps({"error": kind, "message": message}))
+def _send_whole(connection: FrameSocket, head: dict, body: bytes, outcome: dict) -> None:
+    connection.send(b"A", pickle.dumps({"head": head, "body": body, "outcome": outcome}, pickle.HIGHEST_PROTOCOL))
+
+
+def _fail(connection: FrameSocket, kind: str, message: str, started: bool = False) -> None:
+    connection.send(b"X" if started else b"E", pickle.dumps({"error": kind, "message": message}))
 
 
 def _table(result: Any, limit: int) -> dict:
@@ -156,16 +176,17 @@ def main(argv: list[str]) -> None:
     descriptor, dist, parent = int(argv[1]), Path(argv[2]), int(argv[3])
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the server decides
-    connection = Connection(descriptor)
+    connection = FrameSocket(socket.socket(fileno=descriptor))
     tracker = BuildTracker(dist)
     try:
         tracker.current()  # warm: the first query should not pay for opening the store
     except StoreError:
         pass  # reported per job, as the server reports it
-    connection.send_bytes(b"R")  # ready: only now does the pool hand this process a query
+    connection.send(b"R")  # ready: only now does the pool hand this process a query
     while True:
         try:
-            job = pickle.loads(connection.recv_bytes())
+            _, payload = connection.receive()
+            job = pickle.loads(payload)
         except (EOFError, OSError):
             return  # the server worker is gone
         try:

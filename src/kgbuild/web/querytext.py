@@ -8,9 +8,11 @@ the raw text, so that words inside strings, IRIs and comments never count and no
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin
 
+REMEMBERED_TEXT = 8 * 1024  # queries up to this long are read once: UIs and scripts send the same ones again
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH", "USING"}
 )
@@ -32,17 +34,17 @@ class Token:
     text: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueryShape:
     """What the lexical reading found: update keywords, SERVICE targets, FROM / FROM NAMED graphs.
 
     A target that cannot be resolved to an IRI (a variable, an unknown prefix, an escape) is None.
     """
 
-    update_words: list[str] = field(default_factory=list)
-    services: list[str | None] = field(default_factory=list)
-    from_graphs: list[str | None] = field(default_factory=list)
-    from_named_graphs: list[str | None] = field(default_factory=list)
+    update_words: tuple[str, ...] = ()
+    services: tuple[str | None, ...] = ()
+    from_graphs: tuple[str | None, ...] = ()
+    from_named_graphs: tuple[str | None, ...] = ()
 
 
 def tokens(text: str) -> list[Token]:
@@ -57,7 +59,19 @@ def tokens(text: str) -> list[Token]:
 
 def read_shape(text: str) -> QueryShape:
     """Read what the query asks for; never raises (a malformed query is the parser's to report)."""
-    shape = QueryShape()
+    return _read_remembered(text) if len(text) <= REMEMBERED_TEXT else _read(text)
+
+
+@lru_cache(maxsize=512)
+def _read_remembered(text: str) -> QueryShape:
+    return _read(text)
+
+
+def _read(text: str) -> QueryShape:
+    update_words: list[str] = []
+    services: list[str | None] = []
+    from_graphs: list[str | None] = []
+    from_named_graphs: list[str | None] = []
     found = tokens(text)
     prefixes: dict[str, str] = {}
     base = ""
@@ -71,17 +85,17 @@ def read_shape(text: str) -> QueryShape:
         elif word == "BASE" and following and following[0].kind == "iri":
             base = _resolve(following[0].text[1:-1], base)
         elif word in UPDATE_KEYWORDS:
-            shape.update_words.append(word)
+            update_words.append(word)
         elif word == "SERVICE":
             if following and following[0].kind == "word" and following[0].text.upper() == "SILENT":
                 following = following[1:]
-            shape.services.append(_target(following[0] if following else None, prefixes, base))
+            services.append(_target(following[0] if following else None, prefixes, base))
         elif word == "FROM":
-            graphs = shape.from_graphs
+            graphs = from_graphs
             if following and following[0].kind == "word" and following[0].text.upper() == "NAMED":
-                following, graphs = following[1:], shape.from_named_graphs
+                following, graphs = following[1:], from_named_graphs
             graphs.append(_target(following[0] if following else None, prefixes, base))
-    return shape
+    return QueryShape(tuple(update_words), tuple(services), tuple(from_graphs), tuple(from_named_graphs))
 
 
 def _target(token: Token | None, prefixes: dict[str, str], base: str) -> str | None:

@@ -9,7 +9,8 @@ from typing import Any, Callable, Iterable, Mapping
 import pyoxigraph as ox
 from flask import Response, current_app, g, render_template, request
 
-from .dataset import EXTENSION_KEY
+from ..store import BuiltStore
+from .dataset import EXTENSION_KEY, current_build
 from .executor import InProcessRunner, QueryFailed, QueryPool, pool_for
 from .headers import mark
 from .limits import ClientLimits, client_table
@@ -37,13 +38,16 @@ class QueryJob:
         return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
-def respond_with_query(job: QueryJob, page: Callable[[dict], str], variant: str = "") -> Response:
+def respond_with_query(job: QueryJob, page: Callable[[dict], str], variant: str = "",
+                       build: BuiltStore | None = None) -> Response:
     """Run job in a query process (killed at the time limit) and send its answer, negotiated and streamed.
 
     The client is counted in first (its concurrent queries and query-seconds); the answer's first
     chunk is ready before the status goes out, so failures found by then are statuses; a cap reached
-    later breaks the stream off (the client sees an incomplete body, never a silently cut one).
+    later breaks the stream off (the client sees an incomplete body, never a silently cut one). An
+    answer that fits in one chunk comes whole, with its Content-Length.
     The ETag is the build id plus the format (and variant), so a repeated GET on the same build is a 304.
+    build: the current build, when the caller has it already (finding it looks at dist/).
 
     :raises TooManyQueries: 429. :raises QueryTimeout: 503. :raises PoolBusy: 503.
     :raises SyntaxError: a malformed query. :raises RuntimeError: the query failed while running.
@@ -53,10 +57,9 @@ def respond_with_query(job: QueryJob, page: Callable[[dict], str], variant: str 
     record = g.get("kgbuild_request")
     if record is not None:
         record.query_hash = job.digest
-    limits = ClientLimits(config["KGBUILD_CLIENT_CONCURRENCY"], config["KGBUILD_CLIENT_QUERY_SECONDS"])
-    admission = client_table().admit(request.remote_addr or "unknown", limits)
+    admission = client_table().admit(_client(), _client_limits())
     try:
-        answer = _runner().run(_job_message(job, variant), config["KGBUILD_QUERY_TIMEOUT"])
+        answer = _runner().run(_job_message(job, variant, build or current_build()), config["KGBUILD_QUERY_TIMEOUT"])
     except QueryFailed as failure:
         admission.finish()
         raise _as_error(failure) from None
@@ -73,10 +76,30 @@ def respond_with_query(job: QueryJob, page: Callable[[dict], str], variant: str 
     elif request.method == "HEAD":
         response = Response(content_type=head["content_type"])
     else:
-        response = Response(answer.chunks, content_type=head["content_type"])
-    answer.chunks.when_done(admission.finish)  # charged when the answer ends, not when the client hangs up
-    response.call_on_close(admission.finish)  # (or when it does: finish() counts once)
+        response = Response(answer.chunks if answer.body is None else answer.body, content_type=head["content_type"])
+    if answer.chunks is None:
+        admission.finish()  # the answer came whole: it has ended
+    else:
+        answer.chunks.when_done(admission.finish)  # charged when the answer ends, not when the client hangs up
+        response.call_on_close(admission.finish)  # (or when it does: finish() counts once)
     return mark(response, head["tag"], NEGOTIATED)
+
+
+def refuse_a_client_over_its_limits() -> None:
+    """429 before the request is even read, for a client already over its limits: refusals stay cheap.
+
+    :raises TooManyQueries: 429 (respond_with_query counts the query in, and checks again, later).
+    """
+    client_table().check(_client(), _client_limits())
+
+
+def _client() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _client_limits() -> ClientLimits:
+    config = current_app.config
+    return ClientLimits(config["KGBUILD_CLIENT_CONCURRENCY"], config["KGBUILD_CLIENT_QUERY_SECONDS"])
 
 
 def _runner() -> QueryPool | InProcessRunner:
@@ -87,18 +110,29 @@ def _runner() -> QueryPool | InProcessRunner:
     return pool_for(config["KGBUILD_DIST"], config["KGBUILD_QUERY_PROCESSES"])
 
 
-def _job_message(job: QueryJob, variant: str) -> dict[str, Any]:
+def _job_message(job: QueryJob, variant: str, build: BuiltStore) -> dict[str, Any]:
     matches = request.if_none_match if request.method in ("GET", "HEAD") else None
     config = current_app.config
     return {
         "text": job.text, "substitutions": dict(job.substitutions) if job.substitutions else None,
         "default_graph": job.default_graph, "named_graphs": job.named_graphs,
         "accept": request.headers.get("Accept"), "format": request.values.get("format"),
-        "variant": variant, "head_only": request.method == "HEAD", "prefixes": all_prefixes(),
+        "variant": variant, "head_only": request.method == "HEAD", "prefixes": _prefixes(build),
         "if_none_match": (["*"] if matches.star_tag else sorted(matches.as_set())) if matches else [],
         "max_rows": config["KGBUILD_MAX_RESULT_ROWS"], "max_bytes": config["KGBUILD_MAX_RESULT_BYTES"],
         "html_rows": HTML_ROW_LIMIT,
     }
+
+
+_prefixes_by_base: dict[str, dict[str, str]] = {}
+
+
+def _prefixes(build: BuiltStore) -> dict[str, str]:
+    """all_prefixes() for the build, made once per base IRI (each call looks at dist/ again)."""
+    prefixes = _prefixes_by_base.get(build.base_iri)
+    if prefixes is None:
+        prefixes = _prefixes_by_base[build.base_iri] = all_prefixes()
+    return prefixes
 
 
 def _as_error(failure: QueryFailed) -> Exception:

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from .negotiation import Format
 
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_UNUSUAL = re.compile(rb'\{(?:"[,}]|\})')  # a string ending in '{', or an empty object
 
 
 class ResultTooLarge(Exception):
@@ -94,16 +95,34 @@ class _XmlResults(_Counter):
 
 
 class _JsonSolutions(_Counter):
-    """JSON: with strings removed, solutions are the objects in the bindings array: '[{' then '},{' each."""
+    """JSON: solutions are the objects of the bindings array, each opening with '[{' or ',{' outside strings.
+
+    Exact with the strings stripped, but stripping costs as much as serialising. A JSON string escapes
+    every '"', so '{"' occurs inside one only as its last character and closing quote, which ',' or '}'
+    follows, never a key (a variable's name). So a chunk holding no '{",', '{"}' or '{}' (an empty
+    solution) has one '[{"' or ',{"' per solution, wherever its strings start and end.
+    Only what follows its last key is read closely, to know whether the chunk ends inside a string.
+    """
 
     def __init__(self, max_rows: int) -> None:
         super().__init__(max_rows)
         self._open_string = b""  # '"' (+ a pending backslash) when a chunk ended inside a string
-        self._tail = b""  # the last bytes outside strings, for a '},{' split across chunks
-        self._separators = 0
-        self._started = False
+        self._tail = b""  # the last byte outside strings, for a '[{' or ',{' split across chunks
 
     def feed(self, chunk: bytes) -> None:
+        key = _last_key(chunk)
+        if key < 0 or _UNUSUAL.search(chunk, 0, key + 3):
+            return self._strip_and_count(chunk)
+        openings = chunk.count(b',{"', 0, key + 2)
+        if not self.rows:  # the bindings array's '[' opens the first solution
+            openings += chunk.count(b'[{"', 0, key + 2)
+        if self._tail in (b",", b"[") and _opens_key(chunk, 0):  # its ',' or '[' ended the chunk before
+            openings += 1
+        self.rows += openings
+        self._open_string, self._tail = b"", b""
+        self._strip_and_count(chunk[key:])
+
+    def _strip_and_count(self, chunk: bytes) -> None:
         stripped = _JSON_STRING.sub(b"", self._open_string + chunk)
         unclosed = stripped.find(b'"')
         if unclosed >= 0:  # a string runs on into the next chunk: keep only what decides how it ends
@@ -114,10 +133,21 @@ class _JsonSolutions(_Counter):
         else:
             self._open_string = b""
         text = self._tail + stripped
-        self._separators += text.count(b"},{")
-        self._started = self._started or b"[{" in text  # the head's only array holds strings: stripped, '[]'
-        self._tail = text[-2:]
-        self.rows = self._separators + (1 if self._started else 0)
+        self.rows += text.count(b"[{") + text.count(b",{")  # the head's only array holds strings: stripped, '[]'
+        self._tail = text[-1:]
+
+
+def _opens_key(chunk: bytes, at: int) -> bool:
+    """Whether the '{"' at `at` opens an object and its first key (not a string's end: see _JsonSolutions)."""
+    return chunk.startswith(b'{"', at) and chunk[at + 2:at + 3] not in (b",", b"}", b"")
+
+
+def _last_key(chunk: bytes) -> int:
+    """Where the chunk's last '{"' opening an object's first key is, or -1."""
+    found = chunk.rfind(b'{"')
+    while found >= 0 and not _opens_key(chunk, found):
+        found = chunk.rfind(b'{"', 0, found)
+    return found
 
 
 def row_counter(result: object, chosen: Format, max_rows: int) -> _Counter:

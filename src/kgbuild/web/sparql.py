@@ -10,7 +10,8 @@ from .dataset import current_build
 from .headers import entity_tag, mark, not_modified
 from .negotiation import GRAPH_FORMATS, HTML, choose_format
 from .protocol import ProtocolError, check_graphs, check_query_text, read_operation
-from .results import QueryJob, render_results_page, respond_with_query, respond_with_triples
+from .results import (QueryJob, refuse_a_client_over_its_limits, render_results_page, respond_with_query,
+                      respond_with_triples)
 from .service_description import describe_service
 from .ui import render_query_page
 
@@ -29,6 +30,8 @@ def endpoint() -> Response:
     :raise 403: any update. :raise 406: no offered format fits Accept. :raise 415: bad body type.
     :raise 429: the client is over its limits. :raise 503: the query ran past the time limit.
     """
+    if request.method == "POST" or "query" in request.args:
+        refuse_a_client_over_its_limits()
     operation = read_operation(request)
     if operation.query is None:
         if request.method == "POST":
@@ -46,7 +49,7 @@ def endpoint() -> Response:
         default_graphs, named_graphs = list(shape.from_graphs), list(shape.from_named_graphs)
     job = QueryJob(text, default_graph=default_graphs, named_graphs=named_graphs)
     try:
-        return respond_with_query(job, render_results_page("sparql_results.html", query=text))
+        return respond_with_query(job, render_results_page("sparql_results.html", query=text), build=build)
     except SyntaxError as error:
         raise ProtocolError(400, syntax_message(str(error))) from None
 
