@@ -1,43 +1,42 @@
-"""Serve -> what the store says about one resource: its triples, what points at it, labels, sources."""
+"""Serve -> what the store says about one resource: its triples, what points at it, labels, sources.
+
+These are our own fixed queries about one IRI, bounded by LIMIT, so they run here in the web worker
+against the read-only store rather than in the query processes that guard users' queries. Every term
+an answer holds costs the store a string lookup, so each is asked for once: the resource's triples,
+what points at it (the first INCOMING_LIMIT, and a count when there are more), then the labels of
+everything seen (labels.py, cached per build) and the titles of its sources.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from ..store import BuiltStore
+from .dataset import build_cache, keep
+from .labels import RDFS_LABEL, labels_of
 from .terms import pick_label
 
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-INCOMING_LIMIT = 2000
-SUBJECT = ox.Variable("subject")
+DCTERMS = "http://purl.org/dc/terms/"
+INCOMING_LIMIT = 200  # a country many memberships point at still answers at once; the page links the rest
+SOURCES_KEPT = 10_000  # sources whose details a worker keeps for the build (under 1 kB each)
 
-OUTGOING = """
-SELECT DISTINCT ?subject ?p ?o ?olabel ?plabel WHERE {
-  ?subject ?p ?o
-  OPTIONAL { ?o <http://www.w3.org/2000/01/rdf-schema#label> ?olabel }
-  OPTIONAL { ?p <http://www.w3.org/2000/01/rdf-schema#label> ?plabel }
-}"""
-INCOMING = f"""
-SELECT DISTINCT ?subject ?x ?p ?xlabel ?plabel WHERE {{
-  ?x ?p ?subject
-  OPTIONAL {{ ?x <http://www.w3.org/2000/01/rdf-schema#label> ?xlabel }}
-  OPTIONAL {{ ?p <http://www.w3.org/2000/01/rdf-schema#label> ?plabel }}
-}} LIMIT {INCOMING_LIMIT}"""
-SOURCES = """
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?subject ?source ?title ?publisher ?issued ?url WHERE {
-  ?subject <http://www.w3.org/ns/prov#wasDerivedFrom> ?source
-  OPTIONAL { ?source dcterms:title ?title }
-  OPTIONAL { ?source dcterms:publisher ?publisher }
-  OPTIONAL { ?source dcterms:issued ?issued }
-  OPTIONAL { ?source <http://schema.org/url>|<http://xmlns.com/foaf/0.1/page>|<http://www.w3.org/ns/dcat#landingPage>
-             |<http://purl.org/dc/terms/source>|<http://www.w3.org/2000/01/rdf-schema#seeAlso> ?url }
-}"""
+OUTGOING = "SELECT DISTINCT ?p ?o WHERE {{ {iri} ?p ?o }}"
+INCOMING = "SELECT DISTINCT ?x ?p WHERE {{ ?x ?p {iri} }}"
+INCOMING_PAGE = INCOMING + " LIMIT {limit}"
+INCOMING_COUNT = "SELECT (COUNT(*) AS ?count) WHERE {{ " + INCOMING + " }}"
+SOURCES = """PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?source ?title ?publisher ?issued ?url WHERE {{
+  VALUES ?source {{ {sources} }}
+  OPTIONAL {{ ?source dcterms:title ?title }}
+  OPTIONAL {{ ?source dcterms:publisher ?publisher }}
+  OPTIONAL {{ ?source dcterms:issued ?issued }}
+  OPTIONAL {{ ?source <http://schema.org/url>|<http://xmlns.com/foaf/0.1/page>|<http://www.w3.org/ns/dcat#landingPage>
+             |<http://purl.org/dc/terms/source>|<http://www.w3.org/2000/01/rdf-schema#seeAlso> ?url }}
+}}"""
 
 
 @dataclass
@@ -46,8 +45,8 @@ class Statement:
 
     predicate: ox.NamedNode
     other: object
-    predicate_labels: list[ox.Literal] = field(default_factory=list)
-    other_labels: list[ox.Literal] = field(default_factory=list)
+    predicate_labels: tuple[ox.Literal, ...] = ()
+    other_labels: tuple[ox.Literal, ...] = ()
 
 
 @dataclass
@@ -58,13 +57,13 @@ class Description:
     outgoing: list[Statement]
     incoming: list[Statement]
     sources: list[dict]
-
-    def values(self, predicate: ox.NamedNode) -> list[object]:
-        return [s.other for s in self.outgoing if s.predicate == predicate]
+    incoming_total: int = 0  # how many (subject, predicate) pairs point at the resource
+    labels: list[ox.Literal] = field(default_factory=list)
 
     @property
-    def labels(self) -> list[ox.Literal]:
-        return [v for v in self.values(RDFS_LABEL) if isinstance(v, ox.Literal)]
+    def incoming_query(self) -> str:
+        """The SPARQL query that lists everything pointing at the resource (the page shows the first few)."""
+        return INCOMING.format(iri=self.iri)
 
     @property
     def types(self) -> list[Statement]:
@@ -74,23 +73,25 @@ class Description:
         """The description as triples: the resource's own, labels (in language) of what it points
         to, what points at it with those things' labels, and its sources' titles."""
         found: dict[ox.Triple, None] = {}
+        labelled: set[object] = set()
         for statement in self.outgoing:
             found[ox.Triple(self.iri, statement.predicate, statement.other)] = None
-            _add_label(found, statement.other, statement.other_labels, language)
+            _add_label(found, labelled, statement.other, statement.other_labels, language)
         for statement in self.incoming:
             found[ox.Triple(statement.other, statement.predicate, self.iri)] = None
-            _add_label(found, statement.other, statement.other_labels, language)
+            _add_label(found, labelled, statement.other, statement.other_labels, language)
         for source in self.sources:
             for key in ("title", "publisher", "issued"):
                 if source.get(key) is not None:
-                    predicate = ox.NamedNode(f"http://purl.org/dc/terms/{key}")
-                    found[ox.Triple(source["source"], predicate, source[key])] = None
+                    found[ox.Triple(source["source"], ox.NamedNode(DCTERMS + key), source[key])] = None
         return list(found)
 
 
-def _add_label(found: dict, term: object, labels: list[ox.Literal], language: str) -> None:
-    if not isinstance(term, (ox.NamedNode, ox.BlankNode)) or not labels:
+def _add_label(found: dict, labelled: set, term: object, labels: tuple[ox.Literal, ...], language: str) -> None:
+    """Add term's label in language (once: a term may be at the other end of several statements)."""
+    if not labels or term in labelled:
         return
+    labelled.add(term)
     chosen = pick_label(labels, language)
     for label in labels:
         if label.value == chosen:
@@ -99,35 +100,49 @@ def _add_label(found: dict, term: object, labels: list[ox.Literal], language: st
 
 
 def resource_exists(build: BuiltStore, iri: str) -> bool:
-    """True when the store holds any triple about iri (as subject)."""
-    return bool(build.query("ASK { ?subject ?p ?o }", substitutions={SUBJECT: ox.NamedNode(iri)}))
-
-
-def _grouped(rows, other_name: str, other_label: str) -> list[Statement]:
-    statements: dict[tuple, Statement] = {}
-    labels: dict[tuple, dict] = defaultdict(lambda: {"p": {}, "o": {}})
-    for row in rows:
-        key = (row["p"], row[other_name])
-        statement = statements.setdefault(key, Statement(row["p"], row[other_name]))
-        for slot, name in (("p", "plabel"), ("o", other_label)):
-            label = row[name]
-            if label is not None:
-                labels[key][slot][label] = None
-    for key, statement in statements.items():
-        statement.predicate_labels = list(labels[key]["p"])
-        statement.other_labels = list(labels[key]["o"])
-    return list(statements.values())
+    """True when the store holds any triple about iri (as subject); False when iri is no IRI at all."""
+    try:
+        subject = ox.NamedNode(iri)  # validated: its str() is safe in a query text
+    except ValueError:
+        return False
+    return bool(build.query(f"ASK {{ {subject} ?p ?o }}"))
 
 
 def describe(build: BuiltStore, iri: str) -> Description:
-    """Gather the description of iri (all label languages; callers pick one)."""
-    bound = {SUBJECT: ox.NamedNode(iri)}
-    outgoing = _grouped(build.query(OUTGOING, substitutions=bound), "o", "olabel")
-    incoming = _grouped(build.query(INCOMING, substitutions=bound), "x", "xlabel")
-    sources: dict[object, dict] = {}
-    for row in build.query(SOURCES, substitutions=bound):
-        entry = sources.setdefault(row["source"], {"source": row["source"]})
-        for key in ("title", "publisher", "issued", "url"):
-            if row[key] is not None and key not in entry:
-                entry[key] = row[key]
-    return Description(ox.NamedNode(iri), outgoing, incoming, list(sources.values()))
+    """Gather the description of iri, a resource that exists (labels in every language; callers pick one)."""
+    subject = ox.NamedNode(iri)
+    outgoing = [(row["p"], row["o"]) for row in build.query(OUTGOING.format(iri=subject))]
+    incoming = [(row["x"], row["p"]) for row in build.query(INCOMING_PAGE.format(iri=subject, limit=INCOMING_LIMIT))]
+    total = len(incoming)
+    if total == INCOMING_LIMIT:
+        total = int(next(iter(build.query(INCOMING_COUNT.format(iri=subject))))["count"].value)
+    labels = labels_of(build, [*(t for pair in outgoing for t in pair), *(t for pair in incoming for t in pair)])
+    no_labels = ()
+    return Description(
+        iri=subject,
+        outgoing=[Statement(p, o, labels.get(p, no_labels), labels.get(o, no_labels)) for p, o in outgoing],
+        incoming=[Statement(p, x, labels.get(p, no_labels), labels.get(x, no_labels)) for x, p in incoming],
+        sources=_sources(build, [o for p, o in outgoing if p == PROV_DERIVED and isinstance(o, ox.NamedNode)]),
+        incoming_total=total,
+        labels=[o for p, o in outgoing if p == RDFS_LABEL and isinstance(o, ox.Literal)],
+    )
+
+
+def _sources(build: BuiltStore, sources: list[ox.NamedNode]) -> list[dict]:
+    """Each source's title, publisher, date of issue and URL (the first of each found).
+
+    Many resources cite the same few sources, so their details are kept for the build.
+    """
+    cache = build_cache(build, "sources")
+    found = {source: cache.get(source) for source in sources}
+    missing = [source for source, details in found.items() if details is None]
+    if missing:
+        read: dict[object, dict] = {source: {"source": source} for source in missing}
+        for row in build.query(SOURCES.format(sources=" ".join(str(source) for source in missing))):
+            entry = read[row["source"]]
+            for key in ("title", "publisher", "issued", "url"):
+                if row[key] is not None and key not in entry:
+                    entry[key] = row[key]
+        keep(cache, read, SOURCES_KEPT)
+        found.update(read)
+    return list(found.values())

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from ..vocab import KG, KINDS
 from .dataset import current_build
-from .describe import describe, resource_exists
+from .describe import Description, describe, resource_exists
 from .headers import entity_tag, mark, not_modified
 from .negotiation import GRAPH_FORMATS, HTML, choose_format, format_by_extension
 from .pictures import organisation_pictures
-from .results import respond_with_triples
-from .terms import cell, pick_label, requested_language
+from .terms import Cell, all_prefixes, cell, pick_label, requested_language
 
 bp = Blueprint("linkeddata", __name__)
 
 DOCUMENT_FORMATS = (*GRAPH_FORMATS, HTML)
+ORGANISATION = ox.NamedNode(str(KG.Organisation))
 
 
 def split_suffix(name: str) -> tuple[str, object]:
@@ -49,13 +47,16 @@ def resource(kind: str, name: str) -> Response:
         return unchanged
     description = describe(build, iri)
     if chosen is HTML:
-        response = Response(_page(description, kind, slug, language), content_type=HTML.content_type)
-        mark(response, tag, vary)
-    else:
-        triples = description.triples(language)
-        response = respond_with_triples(lambda: triples, chosen, tag, vary)
+        body = _page(description, kind, slug, language)
+    else:  # a page is small and bounded: serialised at once, without the streaming thread of /sparql
+        body = ox.serialize(description.triples(language), format=chosen.rdf, prefixes=all_prefixes())
+    response = mark(Response(body, content_type=chosen.content_type), tag, vary)
     response.headers["Content-Language"] = language
-    response.headers["Link"] = f'<{iri}>; rel="canonical"'
+    links = [f'<{iri}>; rel="canonical"']
+    if description.incoming_total > len(description.incoming):  # RDF has no place to say "and more": a header does
+        links.append(f'<{url_for("sparql.endpoint", query=description.incoming_query)}>; rel="related"; '
+                     f'title="all {description.incoming_total} statements pointing at this resource"')
+    response.headers["Link"] = ", ".join(links)
     return response
 
 
@@ -65,37 +66,37 @@ def _unknown_message(kind: str, slug: str) -> str:
     return f"there is no {kind} called {slug!r} in this build; see the list of {kind}s below"
 
 
-def _page(description, kind: str, slug: str, language: str) -> str:
-    build = current_build()
-    groups: dict[str, dict] = {}
+def _page(description: Description, kind: str, slug: str, language: str) -> str:
+    base = current_build().base_iri
+
+    def shown(term: object, labels: tuple[ox.Literal, ...] = ()) -> Cell:
+        return cell(term, pick_label(labels, language), base)
+
+    groups: dict[ox.NamedNode, dict] = {}
     for statement in description.outgoing:
-        name = pick_label(statement.predicate_labels, language)
-        group = groups.setdefault(statement.predicate.value, {"property": cell(statement.predicate, name), "values": []})
-        group["values"].append(cell(statement.other, pick_label(statement.other_labels, language)))
-    referrers = [{"subject": cell(s.other, pick_label(s.other_labels, language)),
-                  "property": cell(s.predicate, pick_label(s.predicate_labels, language))}
-                 for s in description.incoming]
-    types = [cell(s.other, pick_label(s.other_labels, language)) for s in description.types]
-    sources = [{key: cell(value) for key, value in source.items()} for source in description.sources]
-    is_organisation = any(s.other.value == str(KG.Organisation) for s in description.types)
+        group = groups.get(statement.predicate)
+        if group is None:
+            group = groups[statement.predicate] = {"property": shown(statement.predicate, statement.predicate_labels),
+                                                   "values": []}
+        group["values"].append(shown(statement.other, statement.other_labels))
+    incoming_predicates = {s.predicate: s.predicate_labels for s in description.incoming}  # few, in many rows
+    properties = {p: shown(p, labels) for p, labels in incoming_predicates.items()}
+    referrers = [(shown(s.other, s.other_labels), properties[s.predicate]) for s in description.incoming]
+    types = [shown(s.other, s.other_labels) for s in description.types]
+    sources = [{key: shown(value) for key, value in source.items()} for source in description.sources]
     pictures = None
-    if is_organisation:
-        pictures = organisation_pictures(build, description.iri.value, language, _build_day(build.report))
+    if any(s.other == ORGANISATION for s in description.types):
+        pictures = organisation_pictures(description.iri.value, language)
+    more = None
+    if description.incoming_total > len(description.incoming):
+        more = url_for("sparql.endpoint", query=description.incoming_query)
     return render_template(
         "resource.html", iri=description.iri.value, kind=kind, slug=slug, language=language,
         title=pick_label(description.labels, language) or slug,
         labels=sorted(((label.language or "", label.value) for label in description.labels)),
-        types=types, groups=list(groups.values()), referrers=referrers, sources=sources, pictures=pictures,
-        formats=GRAPH_FORMATS,
+        types=types, groups=list(groups.values()), referrers=referrers, referrers_total=description.incoming_total,
+        all_referrers=more, sources=sources, pictures=pictures, formats=GRAPH_FORMATS,
     )
-
-
-def _build_day(report: dict) -> dt.date:
-    """The build's date: open periods (a chair still in office) run to it, so pictures are stable."""
-    try:
-        return dt.datetime.fromisoformat(str(report.get("built_at"))).date()
-    except ValueError:
-        return dt.date.today()
 
 
 @bp.route("/id/<kind>/")

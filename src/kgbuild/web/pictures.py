@@ -1,7 +1,8 @@
 """Serve -> an organisation's pictures: chairmanships and summits on a timeline, membership over time.
 
 The store is asked with SPARQL; this module turns the answers into shapes with coordinates, and
-templates/charts.html draws them as SVG (autoescaped), so the page needs no JavaScript.
+templates/charts.html draws them as SVG (autoescaped), so the page needs no JavaScript. The shapes
+are the same for every request on a build, so each organisation's are drawn once per worker.
 """
 
 from __future__ import annotations
@@ -13,21 +14,23 @@ import pyoxigraph as ox
 
 from ..store import BuiltStore
 from ..vocab import KG
-from .dataset import local_href
+from .dataset import build_cache, current_build, keep, local_href
+from .labels import labels_of
 from .terms import pick_label
 
 WIDTH, LEFT, RIGHT = 820, 90, 30
-ORG = ox.Variable("org")
-PREFIX = f"PREFIX kg: <{KG._NS}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-CHAIRS = PREFIX + """SELECT DISTINCT ?org ?chairmanship ?chair ?label ?start ?end WHERE {
-  ?chairmanship kg:chairOf ?org ; kg:chair ?chair ; kg:startDate ?start
-  OPTIONAL { ?chairmanship kg:endDate ?end } OPTIONAL { ?chair rdfs:label ?label } }"""
-SUMMITS = PREFIX + """SELECT DISTINCT ?org ?summit ?ordinal ?start ?label WHERE {
-  ?summit a kg:Summit ; kg:organisedBy ?org ; kg:startDate ?start
-  OPTIONAL { ?summit kg:ordinal ?ordinal } OPTIONAL { ?summit kg:location/rdfs:label ?label } }"""
-MEMBERSHIPS = PREFIX + """SELECT DISTINCT ?org ?membership ?status ?start ?end WHERE {
-  ?membership kg:organisation ?org ; kg:status ?status
-  OPTIONAL { ?membership kg:startDate ?start } OPTIONAL { ?membership kg:endDate ?end } }"""
+PICTURES_KEPT = 4_000  # organisations x languages a worker keeps drawn (a few kB each)
+PREFIX = f"PREFIX kg: <{KG._NS}>\n"
+# The organisation comes first in each pattern: it is what makes the query selective.
+CHAIRS = PREFIX + """SELECT DISTINCT ?chairmanship ?chair ?start ?end WHERE {{
+  ?chairmanship kg:chairOf {org} . ?chairmanship kg:chair ?chair ; kg:startDate ?start
+  OPTIONAL {{ ?chairmanship kg:endDate ?end }} }}"""
+SUMMITS = PREFIX + """SELECT DISTINCT ?summit ?ordinal ?start ?place WHERE {{
+  ?summit kg:organisedBy {org} . ?summit a kg:Summit ; kg:startDate ?start
+  OPTIONAL {{ ?summit kg:ordinal ?ordinal }} OPTIONAL {{ ?summit kg:location ?place }} }}"""
+MEMBERSHIPS = PREFIX + """SELECT DISTINCT ?membership ?status ?start ?end WHERE {{
+  ?membership kg:organisation {org} . ?membership kg:status ?status
+  OPTIONAL {{ ?membership kg:startDate ?start }} OPTIONAL {{ ?membership kg:endDate ?end }} }}"""
 STATUSES = ((str(KG.FullMember), "full members", "full"), (str(KG.Observer), "observers", "observer"),
             (str(KG.Partner), "partners", "partner"))
 
@@ -107,40 +110,51 @@ def _ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-def organisation_pictures(build: BuiltStore, org_iri: str, language: str, today: dt.date) -> Pictures:
+def organisation_pictures(org_iri: str, language: str) -> Pictures:
+    """An organisation's timeline and membership chart; the same for every request on a build, so kept."""
+    build = current_build()
+    cache = build_cache(build, "pictures")
+    key = (org_iri, language)
+    pictures = cache.get(key)
+    if pictures is None:
+        pictures = _draw(build, ox.NamedNode(org_iri), language)
+        keep(cache, {key: pictures}, PICTURES_KEPT)
+    return pictures
+
+
+def _build_day(report: dict) -> dt.date:
+    """The build's date: open periods (a chair still in office) run to it, so pictures are stable."""
+    try:
+        return dt.datetime.fromisoformat(str(report.get("built_at"))).date()
+    except ValueError:
+        return dt.date.today()
+
+
+def _draw(build: BuiltStore, org: ox.NamedNode, language: str) -> Pictures:
     """Gather and lay out an organisation's timeline and membership chart."""
-    bound = {ORG: ox.NamedNode(org_iri)}
-    chairs: dict[object, dict] = {}
-    for row in build.query(CHAIRS, substitutions=bound):
-        entry = chairs.setdefault(row["chairmanship"], {"row": row, "labels": []})
-        if row["label"] is not None:
-            entry["labels"].append(row["label"])
-    summits: dict[object, dict] = {}
-    for row in build.query(SUMMITS, substitutions=bound):
-        entry = summits.setdefault(row["summit"], {"row": row, "labels": []})
-        if row["label"] is not None:
-            entry["labels"].append(row["label"])
-    memberships = {row["membership"]: row for row in build.query(MEMBERSHIPS, substitutions=bound)}
-    dates = [d for e in chairs.values() for d in (_date(e["row"]["start"]), _date(e["row"]["end"])) if d]
-    dates += [d for e in summits.values() if (d := _date(e["row"]["start"]))]
-    dates += [d for r in memberships.values() for d in (_date(r["start"]), _date(r["end"])) if d]
+    today = _build_day(build.report)
+    chairs = {row["chairmanship"]: row for row in build.query(CHAIRS.format(org=org))}
+    summits = {row["summit"]: row for row in build.query(SUMMITS.format(org=org))}
+    memberships = {row["membership"]: row for row in build.query(MEMBERSHIPS.format(org=org))}
+    labels = labels_of(build, [*(row["chair"] for row in chairs.values()), *(row["place"] for row in summits.values())])
+    dates = [d for row in chairs.values() for d in (_date(row["start"]), _date(row["end"])) if d]
+    dates += [d for row in summits.values() if (d := _date(row["start"]))]
+    dates += [d for row in memberships.values() for d in (_date(row["start"]), _date(row["end"])) if d]
     if not dates:
         return Pictures()
     scale = Scale(dt.date(min(dates).year, 1, 1), dt.date(max(max(dates), today).year + 1, 1, 1))
     pictures = Pictures(ticks=scale.year_ticks(), chart_ticks=scale.year_ticks())
-    for entry in sorted(chairs.values(), key=lambda e: _date(e["row"]["start"])):
-        row = entry["row"]
+    for row in sorted(chairs.values(), key=lambda row: _date(row["start"])):
         start, end = _date(row["start"]), _date(row["end"]) or today
-        name = pick_label(entry["labels"], language) or row["chair"].value.rsplit("/", 1)[-1]
+        name = pick_label(labels.get(row["chair"], ()), language) or row["chair"].value.rsplit("/", 1)[-1]
         until = _date(row["end"]).isoformat() if _date(row["end"]) else "now"
         x0, x1 = scale.x(start), scale.x(max(end, start))
         pictures.bars.append(Bar(x0, max(x1 - x0, 2.0), name, f"{name}: chair {start.isoformat()} to {until}",
                                  local_href(row["chair"].value)))
-    for position, entry in enumerate(sorted(summits.values(), key=lambda e: _date(e["row"]["start"]))):
-        row = entry["row"]
+    for position, row in enumerate(sorted(summits.values(), key=lambda row: _date(row["start"]))):
         start = _date(row["start"])
         ordinal = int(row["ordinal"].value) if row["ordinal"] is not None else position + 1
-        place = pick_label(entry["labels"], language) or ""
+        place = pick_label(labels.get(row["place"], ()), language) or ""
         title = f"{_ordinal(ordinal)} summit, {place + ', ' if place else ''}{start.isoformat()}"
         pictures.markers.append(Marker(scale.x(start), f"{_ordinal(ordinal)} {place}".strip(), title,
                                        local_href(row["summit"].value), above=position % 2 == 0))

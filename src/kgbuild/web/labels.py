@@ -1,0 +1,42 @@
+"""Serve -> the rdfs:labels of many IRIs at once, remembered for the build being served.
+
+Labels are the same for every request on a build, and the same few (countries, organisations,
+the ontology's terms) appear on many pages; every term a query returns costs a string lookup in
+the store, so a label is read once per worker and build, and the rest in one query per page.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from ..store import BuiltStore
+from .dataset import build_cache, keep
+
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+CACHE_ENTRIES = 50_000  # about 300 bytes each: 15 MB per worker at most
+BATCH = 500  # IRIs per query, to keep the query text small
+
+
+def labels_of(build: BuiltStore, terms: Iterable[object]) -> dict[ox.NamedNode, tuple[ox.Literal, ...]]:
+    """The labels (every language) of the IRIs among terms; literals and blank nodes are skipped."""
+    wanted = {term for term in terms if isinstance(term, ox.NamedNode)}
+    cache = build_cache(build, "labels")
+    found = {term: cache.get(term) for term in wanted}
+    missing = [term for term, labels in found.items() if labels is None]
+    if missing:
+        read = _read_labels(build, missing)
+        keep(cache, read, CACHE_ENTRIES)
+        found.update(read)
+    return found
+
+
+def _read_labels(build: BuiltStore, iris: list[ox.NamedNode]) -> dict[ox.NamedNode, tuple[ox.Literal, ...]]:
+    found: dict[ox.NamedNode, dict[ox.Literal, None]] = {iri: {} for iri in iris}  # a label may be in two graphs
+    for start in range(0, len(iris), BATCH):
+        values = " ".join(str(iri) for iri in iris[start:start + BATCH])  # str() is the escaped <iri>
+        rows = build.query(f"SELECT ?x ?label WHERE {{ VALUES ?x {{ {values} }} ?x {RDFS_LABEL} ?label }}")
+        for row in rows:
+            found[row["x"]][row["label"]] = None
+    return {iri: tuple(labels) for iri, labels in found.items()}
