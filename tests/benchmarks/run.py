@@ -81,6 +81,7 @@ def bench_queries(dist: Path, rdflib_dist: Path | None, size: str, rdflib_size: 
     say("starting kgbuild serve and oxigraph serve")
     kgbuild = query_bench.start_kgbuild(dist)
     oxigraph = query_bench.start_oxigraph(dist)
+    time.sleep(2)  # ready means one answer; give both servers' remaining workers time to start before timing
     try:
         raw["startup_s"] = kgbuild.ready_after
         rows.append(Row(f"kgbuild serve ready ({size}), s", kgbuild.ready_after, oxigraph.ready_after,
@@ -102,8 +103,10 @@ def bench_queries(dist: Path, rdflib_dist: Path | None, size: str, rdflib_size: 
         ours = query_bench.throughput(kgbuild, analyst)
         theirs = query_bench.throughput(oxigraph, analyst)
         raw["throughput"] = {"kgbuild": ours, "oxigraph": theirs}
-        rows.append(Row("throughput, 8 clients, analyst queries, req/s", ours, theirs, ours / theirs, ">= 0.7x oxigraph",
-                        ours / theirs >= 0.7))
+        ratio = ours["per_second"] / theirs["per_second"]
+        rows.append(Row("throughput, 8 clients, analyst queries, req/s", ours["per_second"], theirs["per_second"], ratio,
+                        ">= 0.7x oxigraph", ratio >= 0.7,
+                        spread=f"failed: {ours['failed']} / {theirs['failed']}" if ours["failed"] or theirs["failed"] else ""))
         resource = f"{query_bench.BASE}id/organisation/org00001"
         describe = query_bench.latency(oxigraph, f"DESCRIBE <{resource}>", repeats)
         for suffix, accept in (("", "text/turtle"), ("", "text/html")):
