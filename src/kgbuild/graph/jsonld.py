@@ -23,6 +23,7 @@ class _Compactor:
     def __init__(self, context: dict):
         self.prefixes = sorted(((name, iri) for name, iri in context.items() if isinstance(iri, str)
                                 and not iri.startswith("@")), key=lambda item: -len(item[1]))
+        self.compacted: dict[str, str] = {}
         self.terms: dict[str, tuple[str, dict]] = {}  # property IRI -> (term, definition)
         for name, definition in context.items():
             if isinstance(definition, dict) and "@id" in definition:
@@ -39,6 +40,12 @@ class _Compactor:
         return text
 
     def compact(self, iri: str) -> str:
+        compacted = self.compacted.get(iri)  # predicates, classes and shared objects recur on every node
+        if compacted is None:
+            compacted = self.compacted[iri] = self._compact(iri)
+        return compacted
+
+    def _compact(self, iri: str) -> str:
         for name, namespace in self.prefixes:
             if iri.startswith(namespace) and len(iri) > len(namespace):
                 local = iri[len(namespace):]
