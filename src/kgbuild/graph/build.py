@@ -20,10 +20,11 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .. import vocab
-from ..facts import FactsError, Origin, Problem, load_facts
+from ..facts import Facts, FactsError, Origin, Problem, load_facts
 from .closure import materialise
 from .mapping import Mapped, Triple, map_records
 from .reasoning import Inconsistent, infer_types_of
+from . import releases
 from . import shapes as shapes_module
 from .shapes import check_shapes_in_memory, check_shapes_on_store
 from .write import GraphText, graph_text, write_build
@@ -160,6 +161,17 @@ def build(facts_dir: Path, out: Path, ontology_dir: Path = Path("ontology"), que
     facts = load_facts(facts_dir, timings)
     ontology, shapes = load_ontology(ontology_dir)
     timings["load"] = time.perf_counter() - clock - timings["validate"]  # YAML and the ontology files
+    notes = releases.ReleaseNotes(facts, previous=out if Path(out).exists() else None)  # forks: see ReleaseNotes
+    try:
+        return _build_graph(facts, ontology, shapes, out, base, ontology_dir, queries_dir, notes, progress, timings)
+    finally:
+        notes.close()
+
+
+def _build_graph(facts: Facts, ontology: Graph, shapes: Graph, out: Path, base: str, ontology_dir: Path,
+                 queries_dir: Path | None, notes: releases.ReleaseNotes, progress: Progress,
+                 timings: dict[str, float]) -> BuildReport:
+    """Map, reason, check shapes and write: the build after its facts are loaded."""
     progress(f"mapping {sum(facts.count().values())} records")
     gc.disable()  # the mapping makes millions of small objects and frees none: collector passes are pure cost
     try:
@@ -191,7 +203,7 @@ def build(facts_dir: Path, out: Path, ontology_dir: Path = Path("ontology"), que
         prefixes = {**vocab.PREFIXES, **vocab.resource_prefixes(base)}
         warnings = [str(warning) for warning in sorted(facts.warnings)]
         report = write_build(graphs, out, base, ontology_dir, queries_dir, warnings=warnings, prefixes=prefixes,
-                             facts=facts, check=shapes_pass, text=text, memory=memory)
+                             notes=notes, check=shapes_pass, text=text, memory=memory)
         timings["write"] = time.perf_counter() - clock
     finally:
         gc.unfreeze()

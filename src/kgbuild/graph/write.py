@@ -152,8 +152,8 @@ def _class_counts(store: ox.Store) -> dict[str, int]:
 
 
 def write_build(graphs: dict[str, Graph], out: Path, base: str, ontology_dir: Path, queries_dir: Path | None,
-                warnings: list[str], prefixes: dict[str, str], facts=None, check=None,
-                text: GraphText | None = None, memory: ox.Store | None = None) -> dict:
+                warnings: list[str], prefixes: dict[str, str], notes: releases.ReleaseNotes | None = None,
+                check=None, text: GraphText | None = None, memory: ox.Store | None = None) -> dict:
     """Write every artefact into a fresh folder beside out/, then point out/ at it in one rename.
 
     graphs maps each graph name to an rdflib graph or a list of N-Triples term tuples; text, if given,
@@ -162,7 +162,7 @@ def write_build(graphs: dict[str, Graph], out: Path, base: str, ontology_dir: Pa
     once everything is written and before out/ moves: what it raises (the build's shape check, running
     meanwhile on another thread) fails the build as any other failure does.
 
-    With facts, the build also keeps them (records.json) and its changelog against the build out/ held.
+    With notes, the build also keeps its facts (records.json) and its changelog against the build out/ held.
 
     A failure at any point leaves out/ exactly as it was. Returns the build report.
     """
@@ -173,8 +173,7 @@ def write_build(graphs: dict[str, Graph], out: Path, base: str, ontology_dir: Pa
     work.mkdir()
     try:
         text = text if text is not None else graph_text(graphs, base)
-        report = _write_artefacts(graphs, text, memory, work, base, ontology_dir, queries_dir, warnings, prefixes,
-                                  facts, previous=out if out.exists() else None)
+        report = _write_artefacts(graphs, text, memory, work, base, ontology_dir, queries_dir, warnings, prefixes, notes)
         if check is not None:
             check()
         final = builds / report["build_id"]
@@ -192,29 +191,29 @@ def write_build(graphs: dict[str, Graph], out: Path, base: str, ontology_dir: Pa
 
 
 def _write_artefacts(graphs, text: GraphText, memory: ox.Store | None, work: Path, base: str, ontology_dir: Path,
-                     queries_dir: Path | None, warnings: list[str], prefixes: dict[str, str], facts,
-                     previous: Path | None) -> dict:
+                     queries_dir: Path | None, warnings: list[str], prefixes: dict[str, str],
+                     notes: releases.ReleaseNotes | None) -> dict:
     """The store, the dumps, VoID, the report and the release notes. The slow parts run side by side:
     the on-disk bulk load on a thread (pyoxigraph lets go of the GIL), the derived dumps in a child
-    process (dumps.py), the counting and the changelog here."""
+    process (dumps.py), records.json and the changelog in another (releases.ReleaseNotes), the counting here."""
     build_id = build_id_of(text.nquads)
     built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     version = releases.version_quads(base, build_id, built_at)  # added after the id is taken: see version_quads
-    version_lines = ox.serialize(version, format=ox.RdfFormat.N_QUADS)
-    (work / "kg.nq").write_bytes(text.nquads + version_lines)
-    union = list(text.ntriples)  # the version triples go in below
-    for line in ox.serialize([quad.triple for quad in version], format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines():
-        if line:
-            insort(union, line)
-    (work / "kg.nt").write_bytes(("\n".join(union) + "\n").encode("utf-8"))
-    ontology = graphs["ontology"] if isinstance(graphs["ontology"], Graph) else None
-    context = json_ld_context(ontology if ontology is not None else Graph(), base)
-    (work / "context.jsonld").write_text(json.dumps(context, indent=2, ensure_ascii=False), "utf-8")
-    dumps = start_dumps(work, prefixes)
-    try:
-        store = ox.Store(str(work / "store"))
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            loading = pool.submit(_bulk_load, store, work / "kg.nq")
+    nquads = text.nquads + ox.serialize(version, format=ox.RdfFormat.N_QUADS)
+    store = ox.Store(str(work / "store"))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        loading = pool.submit(_bulk_load, store, nquads)  # first: the longest piece
+        (work / "kg.nq").write_bytes(nquads)
+        union = list(text.ntriples)  # the version triples go in below
+        for line in ox.serialize([quad.triple for quad in version], format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines():
+            if line:
+                insort(union, line)
+        (work / "kg.nt").write_bytes(("\n".join(union) + "\n").encode("utf-8"))
+        ontology = graphs["ontology"] if isinstance(graphs["ontology"], Graph) else None
+        context = json_ld_context(ontology if ontology is not None else Graph(), base)
+        (work / "context.jsonld").write_text(json.dumps(context, indent=2, ensure_ascii=False), "utf-8")
+        dumps = start_dumps(work, prefixes)
+        try:
             shutil.copyfile(ontology_dir / "kgbuild.ttl", work / "ontology.ttl")
             if queries_dir is not None and queries_dir.is_dir():
                 (work / "queries").mkdir()
@@ -239,16 +238,17 @@ def _write_artefacts(graphs, text: GraphText, memory: ox.Store | None, work: Pat
                 "warnings": warnings,
             }
             (work / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
-            releases.write_release_notes(work, facts, report, previous)
+            if notes is not None:
+                notes.finish(work, report)
             loading.result()
-        del store  # close it before the folder moves
-    finally:
-        finish_dumps(dumps)
+        finally:
+            finish_dumps(dumps)
+    del store  # close it before the folder moves
     return report
 
 
-def _bulk_load(store: ox.Store, nquads: Path) -> None:
-    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+def _bulk_load(store: ox.Store, nquads: bytes) -> None:
+    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
     store.flush()
 
 
