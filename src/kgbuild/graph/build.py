@@ -4,6 +4,10 @@ No rdflib graph holds the facts on the way (DESIGN.md §6): the mapping makes N-
 reasons over a summary, SHACL runs the shapes as SPARQL on an in-memory store (pySHACL for a small
 graph), and the writer bulk-loads N-Quads text into the on-disk store and writes the dumps from that text,
 while the shapes are still being checked: dist/ moves only once they pass.
+
+At scale the work keeps both cores busy: HermiT (Java) reasons while the asserted graphs become text,
+the shapes are checked on one thread while the store loads on another, and child processes write
+the derived dumps (dumps.py) and the records and changelog (releases.ReleaseNotes).
 """
 
 from __future__ import annotations
@@ -87,14 +91,14 @@ def reason(ontology: Graph, mapped: Mapped, timings: dict[str, float]) -> list[T
 def _check_shapes(shapes: Graph, mapped: Mapped, inferred: list[Triple], text: GraphText, base: str,
                   progress: Progress, timings: dict[str, float],
                   memory: ox.Store | None = None) -> tuple[ox.Store | None, Callable[[], None]]:
-    """Start validating shapes; return the in-memory store of a large graph (None for a small one) and
+    """Start validating shapes; return the in-memory store of every graph (None when none was needed) and
     the check to call before dist/ moves, which raises FactsError for the violations, each at its line.
 
-    A small graph is validated by pySHACL here and now. A large one is validated by the shapes'
-    SPARQL translation on an in-memory Oxigraph store of every graph (memory, if the caller loaded it;
-    loading takes a quarter of a second per 100k triples, and the on-disk store just bulk-loaded
-    answers scans some fifty times slower),
-    on a thread of its own: Oxigraph lets go of the GIL, so the write goes on beside it on the other core.
+    A small graph is validated by pySHACL here and now. A large one is validated by the shapes' SPARQL
+    translation on an in-memory Oxigraph store of every graph (memory, if the caller loaded it: loading
+    takes a quarter of a second per 100k triples, and the on-disk store just bulk-loaded answers scans
+    some fifty times slower), on a thread of its own: Oxigraph lets go of the GIL, so the write goes
+    on beside it, on the other core.
     """
     progress("checking shapes (SHACL)")
     clock = time.perf_counter()
@@ -102,7 +106,7 @@ def _check_shapes(shapes: Graph, mapped: Mapped, inferred: list[Triple], text: G
     if not found.on_store:
         timings["shacl"] = time.perf_counter() - clock
         _raise_violations(found.violations)
-        return None, lambda: None
+        return memory, lambda: None
     if memory is None:
         memory = ox.Store()
         memory.bulk_load(text.nquads, format=ox.RdfFormat.N_QUADS)
