@@ -168,6 +168,20 @@ def workload(dist: Path) -> dict[str, str]:
     return queries
 
 
+def page_sample(dist: Path, per_class: int = 4) -> list[str]:
+    """Paths of distinct resources of the kinds analysts look at most, for pages each fetched once."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(Path(dist).resolve() / "store"))
+    paths = []
+    for cls in ("Organisation", "Country", "Summit", "Declaration", "Membership", "Chairmanship"):
+        rows = store.query(f"SELECT ?x WHERE {{ ?x a <https://w3id.org/kgbuild/ontology#{cls}> }} LIMIT {per_class + 1}",
+                           use_default_graph_as_union=True)
+        paths += [row["x"].value[len(BASE) - 1:] for row in rows][1:]  # not the first: the repeated-page figure uses it
+    del store
+    return paths
+
+
 def ask(server: Server, text: str, timeout: float = 60.0) -> tuple[float, int]:
     """One request; (seconds, bytes). A failed request counts as its timeout."""
     clock = time.perf_counter()
@@ -242,8 +256,9 @@ def throughput(server: Server, texts: list[str], clients: int = 8, seconds: floa
     return {"per_second": done[0] / seconds_taken, "answered": done[0], "failed": refused[0]}
 
 
-def get(url: str, accept: str, repeats: int) -> dict:
-    requests.get(url, headers={"Accept": accept}, timeout=60)
+def get(url: str, accept: str, repeats: int, warm: bool = True) -> dict:
+    if warm:
+        requests.get(url, headers={"Accept": accept}, timeout=60)
     times = []
     for _ in range(repeats):
         clock = time.perf_counter()

@@ -147,3 +147,21 @@ def test_a_new_build_shows_its_own_labels_and_pictures(tmp_path):
         turtle = rdflib.Graph().parse(data=running.get("/id/summit/moving-1.ttl").content, format="turtle")
         assert (rdflib.URIRef(f"{ID}organisation/moving"), rdflib.RDFS.label,
                 rdflib.Literal("New Name Organisation", lang="en")) in turtle
+
+
+def test_documents_kept_between_requests_still_follow_accept_and_language(crowded_server):
+    """Pages are rendered once per build and kept: a kept page must never answer another variant."""
+    for _ in range(2):  # the second round is answered from what the first one kept
+        in_indonesian = crowded_server.get("/id/country/zz", headers={"Accept": "text/html", "Accept-Language": "id"})
+        in_english = crowded_server.get("/id/country/zz", headers={"Accept": "text/html", "Accept-Language": "en"})
+        assert "<title>Negeri Ramai" in in_indonesian.text and in_indonesian.headers["Content-Language"] == "id"
+        assert "<title>Crowdland" in in_english.text and in_english.headers["Content-Language"] == "en"
+        as_jsonld = crowded_server.get("/id/country/zz", headers={"Accept": "application/ld+json"})
+        as_turtle = crowded_server.get("/id/country/zz", headers={"Accept": "text/turtle"})
+        assert as_jsonld.headers["Content-Type"].startswith("application/ld+json")
+        assert as_turtle.headers["Content-Type"].startswith("text/turtle")
+        for response in (as_jsonld, as_turtle):
+            assert 'rel="related"' in response.headers["Link"] and response.headers["Vary"] == "Accept, Accept-Language"
+        assert as_jsonld.headers["ETag"] != as_turtle.headers["ETag"]
+        assert crowded_server.get("/id/country/zz", headers={"Accept": "image/png"}).status_code == 406
+        assert crowded_server.get("/id/country/nowhere", headers={"Accept": "image/png"}).status_code == 404

@@ -24,7 +24,6 @@ DCTERMS = "http://purl.org/dc/terms/"
 INCOMING_LIMIT = 200  # a country many memberships point at still answers at once; the page links the rest
 SOURCES_KEPT = 10_000  # sources whose details a worker keeps for the build (under 1 kB each)
 
-OUTGOING = "SELECT DISTINCT ?p ?o WHERE {{ {iri} ?p ?o }}"
 INCOMING = "SELECT DISTINCT ?x ?p WHERE {{ ?x ?p {iri} }}"
 INCOMING_PAGE = INCOMING + " LIMIT {limit}"
 INCOMING_COUNT = "SELECT (COUNT(*) AS ?count) WHERE {{ " + INCOMING + " }}"
@@ -99,19 +98,27 @@ def _add_label(found: dict, labelled: set, term: object, labels: tuple[ox.Litera
             return
 
 
-def resource_exists(build: BuiltStore, iri: str) -> bool:
-    """True when the store holds any triple about iri (as subject); False when iri is no IRI at all."""
+def statements_of(build: BuiltStore, iri: str) -> list[tuple[ox.NamedNode, object]]:
+    """The distinct (predicate, object) pairs of iri in any graph; none when iri is unknown or no IRI at all.
+
+    Read from the store's index directly: a SPARQL query for the same pairs costs half as much again,
+    and the resource route asks this first, as its test that the resource exists.
+    """
     try:
         subject = ox.NamedNode(iri)  # validated: its str() is safe in a query text
     except ValueError:
-        return False
-    return bool(build.query(f"ASK {{ {subject} ?p ?o }}"))
+        return []
+    return list(dict.fromkeys((quad.predicate, quad.object) for quad in build.store.quads_for_pattern(subject, None, None)))
 
 
-def describe(build: BuiltStore, iri: str) -> Description:
-    """Gather the description of iri, a resource that exists (labels in every language; callers pick one)."""
+def describe(build: BuiltStore, iri: str, outgoing: list[tuple[ox.NamedNode, object]] | None = None) -> Description:
+    """Gather the description of iri, a resource that exists (labels in every language; callers pick one).
+
+    outgoing: statements_of(build, iri), when the caller has it already.
+    """
     subject = ox.NamedNode(iri)
-    outgoing = [(row["p"], row["o"]) for row in build.query(OUTGOING.format(iri=subject))]
+    if outgoing is None:
+        outgoing = statements_of(build, iri)
     incoming = [(row["x"], row["p"]) for row in build.query(INCOMING_PAGE.format(iri=subject, limit=INCOMING_LIMIT))]
     total = len(incoming)
     if total == INCOMING_LIMIT:

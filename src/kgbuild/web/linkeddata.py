@@ -6,10 +6,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from ..vocab import KG, KINDS
-from .dataset import current_build
-from .describe import Description, describe, resource_exists
+from .dataset import build_cache, current_build
+from .describe import Description, describe, statements_of
 from .headers import entity_tag, mark, not_modified
 from .negotiation import GRAPH_FORMATS, HTML, choose_format, format_by_extension
+from .pagecache import Rendered, RenderedPages
 from .pictures import organisation_pictures
 from .terms import Cell, all_prefixes, cell, pick_label, requested_language
 
@@ -30,34 +31,63 @@ def split_suffix(name: str) -> tuple[str, object]:
 def resource(kind: str, name: str) -> Response:
     """One resource: HTML for browsers, RDF for everyone else.
 
+    Rendered once per build, language and format, then served from memory (pagecache.py) until the next build.
+
     :raise 404: an unknown kind or IRI, with a page saying what exists.
     :raise 406: Accept rules out every format (the body lists them).
     """
+    if kind not in KINDS:
+        abort(404, description=_unknown_message(kind, name))
     slug, by_suffix = split_suffix(name)
     build = current_build()
-    iri = f"{build.base_iri}id/{kind}/{slug}"
-    if kind not in KINDS or not resource_exists(build, iri):
-        abort(404, description=_unknown_message(kind, slug))
-    vary = ("Accept-Language",) if by_suffix else ("Accept", "Accept-Language")
-    chosen = by_suffix or choose_format(DOCUMENT_FORMATS, request.headers.get("Accept"), request.args.get("format"))
     language = requested_language()
-    tag = entity_tag(f"{chosen.extension}.{language}")
-    unchanged = not_modified(tag, vary)
+    vary = ("Accept-Language",) if by_suffix else ("Accept", "Accept-Language")
+    # everything the document depends on; Accept as sent, so an unknown resource is still a 404 before any 406
+    key = (request.root_url, kind, name, None if by_suffix else request.headers.get("Accept"),
+           request.args.get("format"), language)
+    pages = _rendered_pages(build)
+    rendered = pages.get(key)
+    if rendered is None:
+        rendered = _render(build, kind, slug, by_suffix, language)
+        pages.put(key, rendered)
+    unchanged = not_modified(rendered.tag, vary)
     if unchanged is not None:
         return unchanged
-    description = describe(build, iri)
+    response = mark(Response(rendered.body, content_type=rendered.content_type), rendered.tag, vary)
+    response.headers["Content-Language"] = rendered.language
+    response.headers["Link"] = rendered.link
+    return response
+
+
+def _rendered_pages(build) -> RenderedPages:
+    cache = build_cache(build, "rendered_pages")
+    pages = cache.get("pages")
+    if pages is None:
+        pages = cache.setdefault("pages", RenderedPages())
+    return pages
+
+
+def _render(build, kind: str, slug: str, by_suffix, language: str) -> Rendered:
+    """The resource's document in the negotiated format (the request's URL and Accept), with its headers.
+
+    :raise 404: no such resource. :raise 406: no acceptable format.
+    """
+    iri = f"{build.base_iri}id/{kind}/{slug}"
+    outgoing = statements_of(build, iri)
+    if not outgoing:
+        abort(404, description=_unknown_message(kind, slug))
+    chosen = by_suffix or choose_format(DOCUMENT_FORMATS, request.headers.get("Accept"), request.args.get("format"))
+    tag = entity_tag(f"{chosen.extension}.{language}")
+    description = describe(build, iri, outgoing)
     if chosen is HTML:
-        body = _page(description, kind, slug, language)
+        body = _page(description, kind, slug, language).encode("utf-8")
     else:  # a page is small and bounded: serialised at once, without the streaming thread of /sparql
         body = ox.serialize(description.triples(language), format=chosen.rdf, prefixes=all_prefixes())
-    response = mark(Response(body, content_type=chosen.content_type), tag, vary)
-    response.headers["Content-Language"] = language
     links = [f'<{iri}>; rel="canonical"']
     if description.incoming_total > len(description.incoming):  # RDF has no place to say "and more": a header does
         links.append(f'<{url_for("sparql.endpoint", query=description.incoming_query)}>; rel="related"; '
                      f'title="all {description.incoming_total} statements pointing at this resource"')
-    response.headers["Link"] = ", ".join(links)
-    return response
+    return Rendered(body, chosen.content_type, tag, language, ", ".join(links))
 
 
 def _unknown_message(kind: str, slug: str) -> str:
