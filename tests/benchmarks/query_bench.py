@@ -205,6 +205,29 @@ def latency(server: Server, text: str, repeats: int, timeout: float = 60.0, warm
         times.append(seconds)
         if size < 0:
             break
+    return _summary(times, size)
+
+
+def paired_latency(ours: Server, theirs: Server, text: str, repeats: int, timeout: float = 60.0) -> tuple[dict, dict]:
+    """Latency of the same query on two servers, asked in turns (see alternate)."""
+    return alternate(lambda: ask(ours, text, timeout), lambda: ask(theirs, text, timeout), repeats)
+
+
+def alternate(ours, theirs, repeats: int) -> tuple[dict, dict]:
+    """Time two requests (callables giving (seconds, bytes)) in turns, who goes first alternating, after
+    one warm-up each: a burst of load from elsewhere on a shared machine falls on both series, not one."""
+    sides = (ours, theirs)
+    times: tuple[list[float], list[float]] = ([], [])
+    sizes = [side()[1] for side in sides]
+    for round_ in range(repeats):
+        for side in ((0, 1) if round_ % 2 == 0 else (1, 0)):
+            if sizes[side] >= 0:
+                seconds, sizes[side] = sides[side]()
+                times[side].append(seconds)
+    return _summary(times[0], sizes[0]), _summary(times[1], sizes[1])
+
+
+def _summary(times: list[float], size: int) -> dict:
     return {"median": statistics.median(times), "min": min(times), "max": max(times), "bytes": size,
             "runs": len(times), "failed": size < 0}
 
@@ -256,13 +279,13 @@ def throughput(server: Server, texts: list[str], clients: int = 8, seconds: floa
     return {"per_second": done[0] / seconds_taken, "answered": done[0], "failed": refused[0]}
 
 
-def get(url: str, accept: str, repeats: int, warm: bool = True) -> dict:
-    if warm:
-        requests.get(url, headers={"Accept": accept}, timeout=60)
-    times = []
-    for _ in range(repeats):
-        clock = time.perf_counter()
-        answer = requests.get(url, headers={"Accept": accept}, timeout=60)
+def fetch(url: str, accept: str, timeout: float = 60.0) -> tuple[float, int]:
+    """One GET; (seconds, bytes). A failed request counts as its timeout."""
+    clock = time.perf_counter()
+    try:
+        answer = requests.get(url, headers={"Accept": accept}, timeout=timeout)
         answer.raise_for_status()
-        times.append(time.perf_counter() - clock)
-    return {"median": statistics.median(times), "min": min(times), "max": max(times)}
+        size = len(answer.content)
+    except requests.RequestException:
+        return timeout, -1
+    return time.perf_counter() - clock, size
