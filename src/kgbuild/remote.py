@@ -29,6 +29,7 @@ from .store import StoreError
 POINTER = "backend.json"
 REFRESH_SECONDS = 5.0  # how stale a replica's idea of the published build may be
 QUERY_TIMEOUT = 60.0  # the HTTP read timeout; the query processes' own limit usually strikes first
+OBJECTS_BATCH = 500  # subjects per VALUES query, to keep the query text small
 
 
 def write_pointer(endpoint: str, base: str, dist: Path | None = None, folder: Path | None = None) -> Path:
@@ -119,6 +120,21 @@ class RemoteStore:
         if default_graph is None and named_graphs is None:
             default_graph = named_graphs = self.published.data_graphs
         return self.tracker.client.query(text, substitutions, default_graph, named_graphs)
+
+
+    def statements(self, subject: ox.NamedNode) -> list[tuple[ox.NamedNode, Any]]:
+        """As BuiltStore.statements, in one SPARQL query."""
+        rows = self.query(f"SELECT DISTINCT ?p ?o WHERE {{ {subject} ?p ?o }}")
+        return [(row["p"], row["o"]) for row in rows]
+
+    def objects(self, subjects: list[ox.NamedNode], predicate: ox.NamedNode) -> dict[ox.NamedNode, tuple[Any, ...]]:
+        """As BuiltStore.objects, in one SPARQL query per OBJECTS_BATCH subjects (each query a round trip)."""
+        found: dict[ox.NamedNode, dict[Any, None]] = {subject: {} for subject in subjects}
+        for start in range(0, len(subjects), OBJECTS_BATCH):
+            values = " ".join(str(subject) for subject in subjects[start:start + OBJECTS_BATCH])  # str(): escaped <iri>
+            for row in self.query(f"SELECT ?s ?o WHERE {{ VALUES ?s {{ {values} }} ?s {predicate} ?o }}"):
+                found[row["s"]][row["o"]] = None
+        return {subject: tuple(objects) for subject, objects in found.items()}
 
 
 class RemoteTracker:

@@ -65,6 +65,18 @@ class BuiltStore:
         return self.store.query(text, **kwargs)
 
 
+    def statements(self, subject: ox.NamedNode) -> list[tuple[ox.NamedNode, Any]]:
+        """The distinct (predicate, object) pairs of subject in any graph, read from the store's index
+        (a SPARQL query for the same pairs costs half as much again)."""
+        return list(dict.fromkeys((quad.predicate, quad.object)
+                                  for quad in self.store.quads_for_pattern(subject, None, None)))
+
+    def objects(self, subjects: list[ox.NamedNode], predicate: ox.NamedNode) -> dict[ox.NamedNode, tuple[Any, ...]]:
+        """Each subject's distinct objects for predicate, in any graph, from the store's index."""
+        return {subject: tuple(dict.fromkeys(quad.object for quad in self.store.quads_for_pattern(subject, predicate, None)))
+                for subject in subjects}
+
+
 def open_store(dist: Path) -> BuiltStore:
     """Open dist/ read-only.
 

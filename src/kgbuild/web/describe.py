@@ -99,16 +99,15 @@ def _add_label(found: dict, labelled: set, term: object, labels: tuple[ox.Litera
 
 
 def statements_of(build: BuiltStore, iri: str) -> list[tuple[ox.NamedNode, object]]:
-    """The distinct (predicate, object) pairs of iri in any graph; none when iri is unknown or no IRI at all.
+    """The distinct (predicate, object) pairs of iri; none when iri is unknown or no IRI at all.
 
-    Read from the store's index directly: a SPARQL query for the same pairs costs half as much again,
-    and the resource route asks this first, as its test that the resource exists.
+    The resource route asks this first, as its test that the resource exists.
     """
     try:
         subject = ox.NamedNode(iri)  # validated: its str() is safe in a query text
     except ValueError:
         return []
-    return list(dict.fromkeys((quad.predicate, quad.object) for quad in build.store.quads_for_pattern(subject, None, None)))
+    return build.statements(subject)
 
 
 def describe(build: BuiltStore, iri: str, outgoing: list[tuple[ox.NamedNode, object]] | None = None) -> Description:

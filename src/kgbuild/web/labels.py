@@ -2,7 +2,7 @@
 
 Labels are the same for every request on a build, and the same few (countries, organisations,
 the ontology's terms) appear on many pages; every term a query returns costs a string lookup in
-the store, so a label is read once per worker and build, and the rest straight from the store's index.
+the store, so a label is read once per worker and build, and the rest read together (from the store's index, or one query for a remote store).
 """
 
 from __future__ import annotations
@@ -25,15 +25,9 @@ def labels_of(build: BuiltStore, terms: Iterable[object]) -> dict[ox.NamedNode, 
     found = {term: cache.get(term) for term in wanted}
     missing = [term for term, labels in found.items() if labels is None]
     if missing:
-        read = _read_labels(build, missing)
+        read = build.objects(missing, RDFS_LABEL)  # a label may be in two graphs: counted once
         keep(cache, read, CACHE_ENTRIES)
         found.update(read)
     return found
 
 
-def _read_labels(build: BuiltStore, iris: list[ox.NamedNode]) -> dict[ox.NamedNode, tuple[ox.Literal, ...]]:
-    """Each IRI's labels, from the store's index (a VALUES query for the same costs a third more)."""
-    store = build.store
-    # a label may be in two graphs: dict.fromkeys keeps one of each, in order
-    return {iri: tuple(dict.fromkeys(quad.object for quad in store.quads_for_pattern(iri, RDFS_LABEL, None)))
-            for iri in iris}
