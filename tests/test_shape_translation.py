@@ -55,6 +55,11 @@ def _end_before_start(triples):
     return [*triples, (KZ, _t(KG.endDate), f'"1990-01-01"^^{_t(XSD.date)}'), (KZ, _t(KG.endDatePrecision), _t(KG.Day))]
 
 
+def _second_membership_over_the_same_years(triples):
+    again = f"<{ID}membership/cica-kz-again>"
+    return [*triples, *((again, p, o) for s, p, o in triples if s == KZ)]
+
+
 BREAKAGES = {
     "membership without an English label": lambda ts: [t for t in ts if not (t[0] == KZ and t[1] == LABEL and t[2].endswith("@en"))],
     "membership with two English labels": lambda ts: [*ts, (KZ, LABEL, '"Kazakhstan, again"@en')],
@@ -71,6 +76,7 @@ BREAKAGES = {
                                                    lambda t: (t[0], t[1], f'"1999"^^{_t(XSD.gYear)}')),
     "two components at one position, none at the next": _position_of_second_component_is_1,
     "membership that ends before it starts": _end_before_start,
+    "two memberships of one member in one organisation at once": _second_membership_over_the_same_years,
 }
 
 
