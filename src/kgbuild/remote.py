@@ -121,7 +121,6 @@ class RemoteStore:
             default_graph = named_graphs = self.published.data_graphs
         return self.tracker.client.query(text, substitutions, default_graph, named_graphs)
 
-
     def statements(self, subject: ox.NamedNode) -> list[tuple[ox.NamedNode, Any]]:
         """As BuiltStore.statements, in one SPARQL query."""
         rows = self.query(f"SELECT DISTINCT ?p ?o WHERE {{ {subject} ?p ?o }}")

@@ -64,7 +64,6 @@ class BuiltStore:
             kwargs["substitutions"] = dict(substitutions)
         return self.store.query(text, **kwargs)
 
-
     def statements(self, subject: ox.NamedNode) -> list[tuple[ox.NamedNode, Any]]:
         """The distinct (predicate, object) pairs of subject in any graph, read from the store's index
         (a SPARQL query for the same pairs costs half as much again)."""

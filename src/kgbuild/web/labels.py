@@ -2,7 +2,8 @@
 
 Labels are the same for every request on a build, and the same few (countries, organisations,
 the ontology's terms) appear on many pages; every term a query returns costs a string lookup in
-the store, so a label is read once per worker and build, and the rest read together (from the store's index, or one query for a remote store).
+the store, so a label is read once per worker and build, and the rest read together (from the store's
+index, or in one query from a remote store).
 """
 
 from __future__ import annotations
