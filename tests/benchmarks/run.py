@@ -3,6 +3,7 @@
 Settings (environment):
 - BENCH_SIZES (default "10k,100k,1m"); BENCH_REPEATS (build runs per size, default 3; 2 at 1m); BENCH_SEED;
 - BENCH_QUERY_SIZE (data set of the query benchmark, default the largest); BENCH_QUERIES=0 (builds only);
+  BENCH_QUERY_REPEATS (timed runs per query and server, default 11, the two servers asked in turns);
 - BENCH_RDFLIB_SIZE (rdflib-endpoint's data set, default the query benchmark's; "none" skips it) and
   BENCH_RDFLIB_CAP (seconds one rdflib query may take, default 30);
 - BENCH_DIST (queries only, on that built dist, labelled with the last of BENCH_SIZES);
