@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -65,6 +66,40 @@ def _log_requests() -> None:
         logger.setLevel(logging.INFO)
 
 
+def _check_build(dist: Path) -> None:
+    """Open dist/'s store once, in a forked child, and raise its StoreError here.
+
+    Not in this process: gunicorn forks its workers from it, and a process forked after RocksDB has
+    been opened (even once closed) crashes with SIGSEGV when it exits, in RocksDB's own clean-up.
+    The child leaves by os._exit, so that clean-up never runs there either.
+
+    :raises StoreError: dist/ holds no readable build.
+    """
+    if not hasattr(os, "fork"):  # not POSIX: no fork, and no gunicorn either
+        open_store(dist)
+        return
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - measured by the parent's outcome
+        os.close(read_end)
+        try:
+            open_store(dist)
+            message = b""
+        except StoreError as error:
+            message = str(error).encode("utf-8", "replace")
+        except BaseException as error:  # noqa: BLE001 - whatever it is, the parent reports it
+            message = f"{dist}/ cannot be opened ({error}); rebuild it with `kgbuild build --out {dist}`".encode()
+        os.write(write_end, message or b"-")
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as answer:
+        message = answer.read()
+    os.waitpid(child, 0)
+    if message != b"-":
+        raise StoreError(message.decode("utf-8", "replace") or f"{dist}/ could not be checked (the check died); "
+                         f"rebuild it with `kgbuild build --out {dist}`")
+
+
 def serve(dist: Path, bind: str = "127.0.0.1:8000", workers: int = 2, threads: int | None = None) -> None:
     """Serve dist/ on bind (HOST:PORT) with gunicorn until stopped.
 
@@ -74,7 +109,7 @@ def serve(dist: Path, bind: str = "127.0.0.1:8000", workers: int = 2, threads: i
     :raises StoreError: dist/ holds no readable build (the message says to run `kgbuild build`).
     """
     dist = Path(dist)
-    open_store(dist)  # fail now, with the fix in the message, rather than on every request
+    _check_build(dist)  # fail now, with the fix in the message, rather than on every request
     limits.share_before_fork()  # per-client limits hold across workers
     _log_requests()
     options = {
