@@ -214,11 +214,16 @@ def paired_latency(ours: Server, theirs: Server, text: str, repeats: int, timeou
 
 
 def alternate(ours, theirs, repeats: int) -> tuple[dict, dict]:
-    """Time two requests (callables giving (seconds, bytes)) in turns, who goes first alternating, after
-    one warm-up each: a burst of load from elsewhere on a shared machine falls on both series, not one."""
+    """Time two requests (callables giving (seconds, bytes), bytes -1 for a failure) in turns, who goes
+    first alternating, after one warm-up each: a burst of load from elsewhere on a shared machine falls
+    on both series, not one. A side that fails is not asked again; its failure is in its summary."""
     sides = (ours, theirs)
     times: tuple[list[float], list[float]] = ([], [])
-    sizes = [side()[1] for side in sides]
+    sizes = [0, 0]
+    for side in (0, 1):
+        seconds, sizes[side] = sides[side]()
+        if sizes[side] < 0:
+            times[side].append(seconds)  # the failed warm-up is the only figure this side gets
     for round_ in range(repeats):
         for side in ((0, 1) if round_ % 2 == 0 else (1, 0)):
             if sizes[side] >= 0:
