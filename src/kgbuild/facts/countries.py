@@ -26,6 +26,7 @@ class Country:
     label: dict[str, str]
     source: list[str] = field(default_factory=list)
     origin: Origin | None = None
+    names: list = field(default_factory=list)  # facts.models.Name: other names, from countries.yaml
 
 
 @lru_cache(maxsize=None)
@@ -106,6 +107,15 @@ def referenced_codes(facts: "Facts") -> dict[str, Origin]:
              if membership.member not in facts.organisations]
     uses += [(place.country, place.origin_of("country")) for place in facts.places.values()]
     uses += [(person.country, person.origin_of("country")) for person in facts.people.values() if person.country]
+    for meeting in facts.meetings.values():
+        for participant in meeting.participants:
+            for code in (participant.country, participant.on_behalf_of):
+                if code and code not in facts.organisations:
+                    uses.append((code, meeting.origin_of("participants")))
+    for initiative in facts.initiatives.values():
+        for code in (initiative.proposed_by, initiative.on_behalf_of):
+            if code and code not in facts.organisations and code not in facts.people:
+                uses.append((code, initiative.origin))
     first: dict[str, Origin] = {}
     for code, origin in sorted(uses, key=lambda use: use[1]):
         if iso_country(code) is not None:
@@ -122,7 +132,8 @@ def resolve_countries(facts: "Facts") -> tuple[dict[str, Country], list[Problem]
         country = Country(code=code, label=iso_names(code), source=[ISO_SOURCE], origin=first_use)
         override = facts.country_overrides.get(code)
         if override is not None:
-            country.label = {**country.label, **override.label}
+            country.label = {**country.label, **(override.label or {})}
+            country.names = override.names
             country.source = sorted({ISO_SOURCE, *(override.source or [])})
             country.origin = override.origin
         countries[code] = country

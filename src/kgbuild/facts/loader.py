@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from .. import vocab
 from .countries import Country, resolve_countries
 from .models import (
-    ORGANISATION_SECTIONS, SECTIONS, Chairmanship, Claim, CountryOverride, Document, Meeting, Membership,
+    ORGANISATION_SECTIONS, SECTIONS, Chairmanship, Claim, CountryOverride, Document, Initiative, Meeting, Membership,
     Organisation, Person, Place, Record, Source,
 )
 from .problems import FactsError, Origin, Problem, closest, did_you_mean
@@ -36,6 +36,7 @@ class Facts:
     chairmanships: list[Chairmanship] = field(default_factory=list)
     meetings: dict[str, Meeting] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
+    initiatives: dict[str, Initiative] = field(default_factory=dict)
     claims: list[Claim] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # true but worth saying: gaps the sources leave
 
@@ -47,7 +48,7 @@ class Facts:
             "memberships": len(self.memberships), "chairmanships": len(self.chairmanships),
             "meetings": len(self.meetings), "documents": len(self.documents),
             "components": sum(len(document.components) for document in self.documents.values()),
-            "claims": len(self.claims),
+            "initiatives": len(self.initiatives), "claims": len(self.claims),
         }
 
 
@@ -239,6 +240,8 @@ def _store(section: str, record: Any, facts: Facts) -> list[Problem]:
         return _listed(_file_by_id(facts.meetings, slug, record, "meeting"))
     if section == "documents":
         return _listed(_file_by_id(facts.documents, record.id, record, "document id"))
+    if section == "initiatives":
+        return _listed(_file_by_id(facts.initiatives, record.id, record, "initiative id"))
     {"memberships": facts.memberships, "chairmanships": facts.chairmanships, "claims": facts.claims}[section].append(record)
     return []
 
