@@ -37,7 +37,7 @@ def test_new_observer_goes_after_the_last_observer_state_and_nothing_else_moves(
     lines, inserted = added_lines(before, cica.read_bytes())
     assert inserted == [b"  - {member: ge, status: observer, since: 2024-03-01, source: theicaf-2022-02-09}\n"]
     previous = before.splitlines()[lines[0] - 1]
-    assert previous.startswith(b"  - {member: ph, status: observer")  # the last observer state
+    assert previous.startswith(b"  - {member: la, status: observer")  # the last observer state
     assert f"cica.yaml:{lines[0] + 1}:" in result.stdout
 
 
@@ -101,15 +101,16 @@ def test_new_source_is_a_block_like_its_neighbours(runner, real_facts_copy):
 def test_new_meeting_and_chair_are_one_line_each(runner, real_facts_copy):
     cica = real_facts_copy / "cica.yaml"
     before = cica.read_bytes()
+    # planted test data: no source names an eighth ministerial meeting
     result = runner.invoke(cli, ["new", "meeting", "--facts", str(real_facts_copy), "--org", "cica", "--series",
-                                 "ministerial", "--ordinal", "7", "--start", "2024-12-17", "--place", "astana",
+                                 "ministerial", "--ordinal", "8", "--start", "2025-12-17", "--place", "astana",
                                  "--theme-en", "Planted: theme", "--source", "astanatimes-2024-12-17"])
     assert result.exit_code == 0, result.output
     lines, inserted = added_lines(before, cica.read_bytes())
-    assert inserted == [b'  - {series: ministerial, ordinal: 7, start: 2024-12-17, place: astana, '
+    assert inserted == [b'  - {series: ministerial, ordinal: 8, start: 2025-12-17, place: astana, '
                         b'theme: {en: "Planted: theme"}, source: astanatimes-2024-12-17}\n']
-    assert before.splitlines()[lines[0] - 1].startswith(b"    source: [mina-2021-10-07, s-cica-sixth-ministerial")
-    assert "cica-ministerial-7" in load_facts(real_facts_copy).meetings
+    assert before.splitlines()[lines[0] - 1].startswith(b"    source: [s-cica-press-2024-12-17, trend-2024-12-17")
+    assert "cica-ministerial-8" in load_facts(real_facts_copy).meetings
     middle = cica.read_bytes()
     result = runner.invoke(cli, ["new", "chair", "--facts", str(real_facts_copy), "--org", "cica", "--country", "az",
                                  "--since", "2024-12-17", "--source", "astanatimes-2024-12-17"])

@@ -9,6 +9,7 @@ from typing import Iterable, Iterator
 from .. import vocab
 from .countries import ISO_SOURCE, iso_country, unknown_code_problem
 from .loader import Facts
+from .nested import check_nested
 from .models import Chairmanship, Claim, Membership, Record
 from .problems import Problem, did_you_mean
 
@@ -16,7 +17,7 @@ from .problems import Problem, did_you_mean
 def check_facts(facts: Facts) -> list[Problem]:
     """Every cross-record problem of a facts folder."""
     problems: list[Problem] = []
-    for check in (check_sources, check_references, check_periods, check_overlaps, check_claims):
+    for check in (check_sources, check_references, check_periods, check_overlaps, check_claims, check_nested):
         problems.extend(check(facts))
     return problems
 
@@ -67,7 +68,7 @@ def check_references(facts: Facts) -> Iterator[Problem]:
         if person.country and iso_country(person.country) is None:
             yield unknown_code_problem(person.country, person.origin_of("country"), "country", used)
     for meeting in facts.meetings.values():
-        if meeting.place not in facts.places:
+        if meeting.place is not None and meeting.place not in facts.places:
             yield Problem(meeting.origin_of("place"), f"place: unknown place '{meeting.place}'{did_you_mean(meeting.place, facts.places)}; "
                                           "declare it in facts/places.yaml")
     for document in facts.documents.values():
