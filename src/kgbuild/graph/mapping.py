@@ -250,8 +250,12 @@ class Mapper:
         subject = self._subject
         keys = [key for key in type(alternatives[0]).model_fields if any(key in alt.values() for alt in alternatives)]
         for key in keys:
-            ranked = [("preferred", getattr(record, key, None), record.source, None)]
-            ranked += [(alt.rank, alt.values()[key], alt.source, alt.note) for alt in alternatives if key in alt.values()]
+            others = [alt for alt in alternatives if key in alt.values()]
+            # a source the record cites for an alternative value supports that one, not the preferred value
+            against = {source for alt in others for source in alt.source}
+            preferred_sources = [source for source in record.source if source not in against] or record.source
+            ranked = [("preferred", getattr(record, key, None), preferred_sources, None)]
+            ranked += [(alt.rank, alt.values()[key], alt.source, alt.note) for alt in others]
             for index, (rank, value, source_ids, note) in enumerate(ranked):
                 if value is None:
                     continue
