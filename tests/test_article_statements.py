@@ -28,7 +28,7 @@ QUERIED = [entry for entry in ENTRIES if "query" in entry]
 
 # A string literal of an ASK ("...", with its escapes), and the count or value a FILTER or claim compares.
 STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
-NUMBER = re.compile(r"(kg:claimedValue |\?n = )(\d+)")
+NUMBER = re.compile(r"(kg:claimedValue |kg:ordinal |kg:position |\?n = )(\d+)")
 
 
 def normalise(text: str) -> str:
@@ -98,6 +98,7 @@ def test_the_stored_query_answers_the_statement(built, entry):
     results = store.query(stored.text, substitutions=stored.substitutions(params, store.base_iri))
     names = [variable.value for variable in results.variables]
     rows = [{name: term_text(solution[name], store.base_iri) for name in names} for solution in results]
+    assert rows, f"{entry['id']}: {entry['query']} gives no rows"
     for expected in entry["expect"]:
         assert any(all(row.get(name) == str(value) for name, value in expected.items()) for row in rows), \
             f"{entry['id']}: no row like {expected} in {rows}"
