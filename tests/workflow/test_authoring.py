@@ -139,3 +139,38 @@ def test_every_value_reads_back_as_written(value):
 def test_plain_values_stay_plain():
     assert [yaml_scalar(value) for value in ("kz", "2022-10-13", "United Nations", 7)] == ["kz", "2022-10-13", "United Nations", "7"]
     assert format_record({"member": "no", "since": 2024, "source": "x"}, "  ", block=False) == ['  - {member: "no", since: 2024, source: x}']
+
+
+def test_new_online_meeting_has_no_place(runner, real_facts_copy):
+    cica = real_facts_copy / "cica.yaml"
+    before = cica.read_bytes()
+    # planted test data: no source names an eighth ministerial meeting
+    result = runner.invoke(cli, ["new", "meeting", "--facts", str(real_facts_copy), "--org", "cica", "--series",
+                                 "ministerial", "--ordinal", "8", "--start", "2025-12-17", "--online",
+                                 "--source", "astanatimes-2024-12-17"])
+    assert result.exit_code == 0, result.output
+    _, inserted = added_lines(before, cica.read_bytes())
+    assert inserted == [b"  - {series: ministerial, ordinal: 8, start: 2025-12-17, online: true, "
+                        b"source: astanatimes-2024-12-17}\n"]
+    meeting = load_facts(real_facts_copy).meetings["cica-ministerial-8"]
+    assert meeting.online and meeting.place is None
+    both = runner.invoke(cli, ["new", "meeting", "--facts", str(real_facts_copy), "--org", "cica", "--series",
+                               "ministerial", "--ordinal", "9", "--start", "2025-12-18", "--online", "--place", "astana",
+                               "--source", "astanatimes-2024-12-17"])
+    assert both.exit_code == 2 and "--place PLACE_ID, or --online" in both.output
+
+
+def test_new_initiative_goes_after_the_last_initiative(runner, real_facts_copy):
+    cica = real_facts_copy / "cica.yaml"
+    before = cica.read_bytes()
+    # planted test data: a proposal no source reports
+    result = runner.invoke(cli, ["new", "initiative", "--facts", str(real_facts_copy), "--org", "cica",
+                                 "--id", "planted-initiative", "--label-en", "Planted: a proposal",
+                                 "--proposed-by", "kassym-jomart-tokayev", "--proposed-at", "cica-6",
+                                 "--proposed-on", "2022-10-13", "--source", "inform-kz-2022-10-13-summit"])
+    assert result.exit_code == 0, result.output
+    lines, inserted = added_lines(before, cica.read_bytes())
+    assert inserted == [b'  - {id: planted-initiative, label: {en: "Planted: a proposal"}, proposed_by: kassym-jomart-tokayev, '
+                        b'proposed_at: cica-6, proposed_on: 2022-10-13, source: inform-kz-2022-10-13-summit}\n']
+    initiative = load_facts(real_facts_copy).initiatives["planted-initiative"]
+    assert initiative.proposed_at == "cica-6" and initiative.organisation == "cica"
