@@ -6,10 +6,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from ..vocab import KG, KINDS
+from ..queryrun.formats import GRAPH_FORMATS, HTML
 from .dataset import build_cache, current_build
 from .describe import Description, describe, statements_of
 from .headers import entity_tag, mark, not_modified
-from .negotiation import GRAPH_FORMATS, HTML, choose_format, format_by_extension
+from .negotiation import choose_format, format_by_extension
 from .pagecache import Rendered, RenderedPages
 from .pictures import organisation_pictures
 from .terms import Cell, all_prefixes, cell, pick_label, requested_language

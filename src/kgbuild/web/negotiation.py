@@ -1,51 +1,10 @@
-"""Content negotiation: the formats we offer and picking one by Accept (q-values) or format=."""
+"""Content negotiation: picking one of the offered formats by Accept (q-values) or format=."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import pyoxigraph as ox
-
-
-@dataclass(frozen=True)
-class Format:
-    """One representation we can send: its media type, its names for format= and its file suffix."""
-
-    name: str
-    media_type: str
-    extension: str
-    also_accepted: tuple[str, ...] = ()  # other media types a client may ask for this by
-    rdf: ox.RdfFormat | None = field(default=None, compare=False)
-    results: ox.QueryResultsFormat | None = field(default=None, compare=False)
-
-    @property
-    def content_type(self) -> str:
-        text_like = self.media_type.startswith("text/") or self.media_type.endswith(("json", "xml"))
-        return f"{self.media_type}; charset=utf-8" if text_like else self.media_type
-
-    def names(self) -> tuple[str, ...]:
-        return (self.name, self.extension, self.media_type, *self.also_accepted)
-
-
-HTML = Format("html", "text/html", "html", ("application/xhtml+xml",))
-JSON = Format("json", "application/json", "json")
-
-RESULT_FORMATS = (
-    Format("json", "application/sparql-results+json", "srj", ("application/json",),
-           results=ox.QueryResultsFormat.JSON),
-    Format("xml", "application/sparql-results+xml", "srx", ("application/xml",),
-           results=ox.QueryResultsFormat.XML),
-    Format("csv", "text/csv", "csv", results=ox.QueryResultsFormat.CSV),
-    Format("tsv", "text/tab-separated-values", "tsv", results=ox.QueryResultsFormat.TSV),
-)
-
-GRAPH_FORMATS = (
-    Format("turtle", "text/turtle", "ttl", ("application/x-turtle",), rdf=ox.RdfFormat.TURTLE),
-    Format("ntriples", "application/n-triples", "nt", ("text/plain",), rdf=ox.RdfFormat.N_TRIPLES),
-    Format("rdfxml", "application/rdf+xml", "rdf", ("application/xml",),
-           rdf=ox.RdfFormat.RDF_XML),
-    Format("jsonld", "application/ld+json", "jsonld", ("application/json",), rdf=ox.RdfFormat.JSON_LD),
-)
+from ..queryrun.formats import Format
 
 
 class NotAcceptable(Exception):

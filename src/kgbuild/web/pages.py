@@ -8,9 +8,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 
 from ..vocab import KG, ONTOLOGY_IRI
+from ..queryrun.formats import GRAPH_FORMATS, HTML
 from .dataset import current_build
 from .headers import entity_tag, mark, not_modified
-from .negotiation import GRAPH_FORMATS, HTML, choose_format, format_by_extension
+from .negotiation import choose_format, format_by_extension
 from .results import respond_with_triples
 from .stored_queries import stored_queries
 from .terms import LANGUAGES, cell, pick_label, requested_language

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl
 from flask import Request
 from werkzeug.datastructures import MultiDict
 
-from .querytext import QueryShape, read_shape
+from ..queryrun.querytext import QueryShape, read_shape
 
 QUERY_MEDIA_TYPE = "application/sparql-query"
 UPDATE_MEDIA_TYPE = "application/sparql-update"

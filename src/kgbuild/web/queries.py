@@ -6,9 +6,10 @@ import hashlib
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
+from ..queryrun.formats import HTML, JSON
 from .dataset import current_build
 from .headers import entity_tag, mark, not_modified
-from .negotiation import HTML, JSON, choose_format
+from .negotiation import choose_format
 from .protocol import ProtocolError
 from .results import QueryJob, render_results_page, respond_with_query
 from .stored_queries import ParameterError, find_stored_query, stored_queries

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 
 from ..store import BuiltStore
 from ..vocab import GRAPH_NAMES, SD, VOID
-from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
+from ..queryrun.formats import GRAPH_FORMATS, RESULT_FORMATS
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 OWL_VERSION_INFO = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")

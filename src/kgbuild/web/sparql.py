@@ -6,9 +6,10 @@ import re
 
 from flask import Blueprint, Response, current_app, request, url_for
 
+from ..queryrun.formats import GRAPH_FORMATS, HTML
 from .dataset import current_build
 from .headers import entity_tag, mark, not_modified
-from .negotiation import GRAPH_FORMATS, HTML, choose_format
+from .negotiation import choose_format
 from .protocol import ProtocolError, check_graphs, check_query_text, read_operation
 from .results import (QueryJob, refuse_a_client_over_its_limits, render_results_page, respond_with_query,
                       respond_with_triples)
