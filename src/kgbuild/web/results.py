@@ -55,7 +55,8 @@ def respond_with_query(job: QueryJob, page: Callable[[dict], str], variant: str 
 
     :raises TooManyQueries: 429. :raises QueryTimeout: 503. :raises PoolBusy: 503.
     :raises SyntaxError: a malformed query. :raises RuntimeError: the query failed while running.
-    :raises ProtocolError: the answer would pass a cap (400); no acceptable or known format (406, 400).
+    :raises ProtocolError: the answer would pass a cap, or format= names no format (400).
+    :raises NotAcceptable: no offered format fits Accept (406).
     """
     config = current_app.config
     record = g.get("kgbuild_request")
@@ -159,7 +160,7 @@ def _as_error(failure: QueryFailed) -> Exception:
     if failure.kind == "syntax":
         return SyntaxError(failure.message)
     if failure.kind == "NotAcceptable":
-        return ProtocolError(406, failure.message)
+        return NotAcceptable(failure.message)
     if failure.kind == "UnknownFormat":
         return ProtocolError(400, failure.message)
     if failure.kind == "too_large":
