@@ -10,8 +10,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import vocab
+from .iris import XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 LITERAL_TYPES = {"xsd:date", "xsd:integer", "xsd:string", "xsd:decimal", "xsd:boolean", "xsd:gYear"}
 
 

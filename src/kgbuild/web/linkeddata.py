@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
+from ..iris import RDFS_LABEL
 from ..vocab import KG, KINDS
 from ..queryrun.formats import GRAPH_FORMATS, HTML
 from .dataset import build_cache, current_build
@@ -144,7 +145,7 @@ def kind_index(kind: str) -> Response:
         return unchanged
     prefix = f"{build.base_iri}id/{kind}/"
     rows = build.query(
-        "SELECT DISTINCT ?s ?label ?prefix WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label "
+        f"SELECT DISTINCT ?s ?label ?prefix WHERE {{ ?s <{RDFS_LABEL}> ?label "
         "FILTER STRSTARTS(STR(?s), ?prefix) }",
         substitutions={ox.Variable("prefix"): ox.Literal(prefix)},
     )

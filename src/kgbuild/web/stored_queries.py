@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..iris import XSD
 from ..vocab import KINDS, resource_iri
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 
