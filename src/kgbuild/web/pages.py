@@ -13,11 +13,11 @@ from ..iris import (ONTOLOGY, OWL_ANNOTATION_PROPERTY, OWL_CLASS, OWL_DATATYPE_P
                     SKOS_DEFINITION, SKOS_PREF_LABEL)
 from ..vocab import KG
 from ..queryrun.formats import GRAPH_FORMATS, HTML
+from ..storedqueries import stored_queries
 from .dataset import current_build
 from .headers import entity_tag, mark, not_modified
 from .negotiation import choose_format, format_by_extension
 from .results import respond_with_triples
-from .stored_queries import stored_queries
 from .terms import LANGUAGES, cell, pick_label, requested_language
 
 bp = Blueprint("pages", __name__)

@@ -7,12 +7,12 @@ import hashlib
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 from ..queryrun.formats import HTML, JSON
+from ..storedqueries import ParameterError, find_stored_query, stored_queries
 from .dataset import current_build
 from .headers import entity_tag, mark, not_modified
 from .negotiation import choose_format
 from .protocol import ProtocolError
 from .results import QueryJob, render_results_page, respond_with_query
-from .stored_queries import ParameterError, find_stored_query, stored_queries
 
 bp = Blueprint("queries", __name__, url_prefix="/queries")
 

@@ -9,9 +9,9 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from ..iris import (DCTERMS_ISSUED, DCTERMS_PUBLISHER, DCTERMS_TITLE, OWL_ANNOTATION_PROPERTY, OWL_CLASS,
                     OWL_DATATYPE_PROPERTY, OWL_OBJECT_PROPERTY, PROV_WAS_DERIVED_FROM, RDF_PROPERTY, RDF_TYPE, RDFS_CLASS,
                     RDFS_COMMENT, RDFS_LABEL, SKOS_ALT_LABEL)
+from ..storedqueries import stored_queries
 from .dataset import current_build
 from .headers import entity_tag, mark, not_modified
-from .stored_queries import stored_queries
 from .terms import all_prefixes
 
 bp = Blueprint("ui", __name__, url_prefix="/ui")
