@@ -1,7 +1,7 @@
 """Query runtime -> the representations an answer can take: media types, format= names, Oxigraph formats.
 
 The query process serialises the answer, so it holds the table; which entry a request gets is decided
-by the web worker's content negotiation (web/negotiation.py), which reads the same table.
+by the web worker's content negotiation (web/protocol/negotiation.py), which reads the same table.
 """
 
 from __future__ import annotations
@@ -52,7 +52,9 @@ GRAPH_FORMATS = (
 )
 
 # what a query process may answer with, by the kind of result: triples (CONSTRUCT, DESCRIBE) or solutions
-ANSWER_FORMATS: dict[str, tuple[Format, ...]] = {"triples": (*GRAPH_FORMATS, HTML), "solutions": (*RESULT_FORMATS, HTML)}
+ANSWER_FORMATS: dict[str, tuple[Format, ...]] = {
+    "triples": (*GRAPH_FORMATS, HTML), "solutions": (*RESULT_FORMATS, HTML),
+}
 
 
 def format_named(offered: tuple[Format, ...], name: str) -> Format:

@@ -1,7 +1,7 @@
 """Query runtime -> one warm query process: runs a query on dist/'s store (read-only), sends the serialised answer.
 
 Started by queryrun/pool.py as `python -m kgbuild.queryrun.worker` with one end of a socket pair (it
-imports no Flask: see tests/web/test_queryrun.py); it answers one job at a time for as long as
+imports no Flask: see tests/web/test_layout.py); it answers one job at a time for as long as
 its server worker lives, and is killed (SIGKILL) when a query outlives the time limit: Oxigraph
 cannot be interrupted from Python, so a process is the unit that can be stopped.
 
@@ -30,8 +30,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..store import BuildTracker, StoreError
-from .frames import FrameSocket
 from .formats import ANSWER_FORMATS, HTML, Format, format_named
+from .frames import FrameSocket
 from .rowcount import ResultTooLarge, row_counter
 
 CHUNK_SIZE = 64 * 1024

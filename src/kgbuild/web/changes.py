@@ -15,8 +15,8 @@ from ..graph.releases import (
 )
 from ..queryrun.formats import GRAPH_FORMATS, HTML, JSON
 from .dataset import current_build, local_href
-from .headers import entity_tag, mark, not_modified
-from .negotiation import choose_format
+from .protocol.headers import entity_tag, mark, not_modified
+from .protocol.negotiation import choose_format
 
 bp = Blueprint("changes", __name__)
 

@@ -6,15 +6,15 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from ..iris import RDFS_LABEL
-from ..vocab import KG, KINDS
 from ..queryrun.formats import GRAPH_FORMATS, HTML
+from ..vocab import KG, KINDS
 from .dataset import build_cache, current_build
-from .describe import Description, describe, statements_of
-from .headers import entity_tag, mark, not_modified
-from .negotiation import choose_format, format_by_extension
-from .pagecache import Rendered, RenderedPages
-from .pictures import organisation_pictures
-from .terms import Cell, all_prefixes, cell, pick_label, requested_language
+from .protocol.headers import entity_tag, mark, not_modified
+from .protocol.negotiation import choose_format, format_by_extension
+from .render.describe import Description, describe, statements_of
+from .render.pagecache import Rendered, RenderedPages
+from .render.pictures import organisation_pictures
+from .render.terms import Cell, all_prefixes, cell, pick_label, requested_language
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -33,7 +33,7 @@ def split_suffix(name: str) -> tuple[str, object]:
 def resource(kind: str, name: str) -> Response:
     """One resource: HTML for browsers, RDF for everyone else.
 
-    Rendered once per build, language and format, then served from memory (pagecache.py) until the next build.
+    Rendered once per build, language and format, then served from memory (render/pagecache.py) until the next build.
 
     :raise 404: an unknown kind or IRI, with a page saying what exists.
     :raise 406: Accept rules out every format (the body lists them).

@@ -8,17 +8,17 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 
 from ..iris import (ONTOLOGY, OWL_ANNOTATION_PROPERTY, OWL_CLASS, OWL_DATATYPE_PROPERTY, OWL_EQUIVALENT_CLASS,
-                    OWL_INVERSE_OF, OWL_NAMED_INDIVIDUAL, OWL_OBJECT_PROPERTY, RDF_PROPERTY, RDF_TYPE, RDFS_CLASS,
-                    RDFS_COMMENT, RDFS_DOMAIN, RDFS_LABEL, RDFS_RANGE, RDFS_SUB_CLASS_OF, RDFS_SUB_PROPERTY_OF,
+                    OWL_INVERSE_OF, OWL_NAMED_INDIVIDUAL, OWL_OBJECT_PROPERTY, RDFS_CLASS, RDFS_COMMENT, RDFS_DOMAIN,
+                    RDFS_LABEL, RDFS_RANGE, RDFS_SUB_CLASS_OF, RDFS_SUB_PROPERTY_OF, RDF_PROPERTY, RDF_TYPE,
                     SKOS_DEFINITION, SKOS_PREF_LABEL)
-from ..vocab import KG
 from ..queryrun.formats import GRAPH_FORMATS, HTML
 from ..storedqueries import stored_queries
+from ..vocab import KG
 from .dataset import current_build
-from .headers import entity_tag, mark, not_modified
-from .negotiation import choose_format, format_by_extension
-from .results import respond_with_triples
-from .terms import LANGUAGES, cell, pick_label, requested_language
+from .protocol.headers import entity_tag, mark, not_modified
+from .protocol.negotiation import choose_format, format_by_extension
+from .protocol.results import respond_with_triples
+from .render.terms import LANGUAGES, cell, pick_label, requested_language
 
 bp = Blueprint("pages", __name__)
 

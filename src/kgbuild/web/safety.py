@@ -16,7 +16,7 @@ from ..config import settings
 from ..queryrun.answer import QueryTimeout
 from ..queryrun.pool import PoolBusy
 from ..queryrun.querytext import allowed_services
-from .limits import TooManyQueries
+from .guards.limits import TooManyQueries
 
 
 def init_app(app: Flask) -> None:

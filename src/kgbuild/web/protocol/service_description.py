@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .. import iris
-from ..iris import FORMATS, SD, VOID
-from ..store import BuiltStore
-from ..vocab import GRAPH_NAMES
-from ..queryrun.formats import GRAPH_FORMATS, RESULT_FORMATS
+from ... import iris
+from ...iris import FORMATS, SD, VOID
+from ...queryrun.formats import GRAPH_FORMATS, RESULT_FORMATS
+from ...store import BuiltStore
+from ...vocab import GRAPH_NAMES
 
 RDF_TYPE = ox.NamedNode(iris.RDF_TYPE)
 OWL_VERSION_INFO = ox.NamedNode(iris.OWL_VERSION_INFO)

@@ -10,18 +10,18 @@ from typing import Any, Callable, Iterable, Mapping
 import pyoxigraph as ox
 from flask import Response, current_app, g, render_template, request
 
-from ..store import BuiltStore
-from .dataset import EXTENSION_KEY, current_build
-from ..queryrun.answer import QueryFailed
-from ..queryrun.formats import ANSWER_FORMATS, HTML, Format
-from ..queryrun.inprocess import InProcessRunner
-from ..queryrun.pool import QueryPool, pool_for
-from ..queryrun.streaming import SerialisedStream
+from ...queryrun.answer import QueryFailed
+from ...queryrun.formats import ANSWER_FORMATS, HTML, Format
+from ...queryrun.inprocess import InProcessRunner
+from ...queryrun.pool import QueryPool, pool_for
+from ...queryrun.streaming import SerialisedStream
+from ...store import BuiltStore, StoreError
+from ..dataset import EXTENSION_KEY, current_build
+from ..guards.limits import ClientLimits, client_table
+from ..render.terms import all_prefixes, cell
 from .headers import mark
-from .limits import ClientLimits, client_table
 from .negotiation import NotAcceptable, UnknownFormat, choose_format
-from .protocol import ProtocolError
-from .terms import all_prefixes, cell
+from .operation import ProtocolError
 
 HTML_ROW_LIMIT = 1000
 NEGOTIATED = ("Accept",)
@@ -166,8 +166,6 @@ def _as_error(failure: QueryFailed) -> Exception:
     if failure.kind == "too_large":
         return ProtocolError(400, failure.message)
     if failure.kind == "no_build":
-        from ..store import StoreError  # noqa: PLC0415 - the error handler's type
-
         return StoreError(failure.message)
     if failure.kind == "crashed":
         return ProtocolError(503, failure.message)

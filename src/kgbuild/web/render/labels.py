@@ -12,9 +12,9 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from ..iris import RDFS_LABEL
-from ..store import BuiltStore
-from .dataset import build_cache, keep
+from ...iris import RDFS_LABEL
+from ...store import BuiltStore
+from ..dataset import build_cache, keep
 
 LABEL = ox.NamedNode(RDFS_LABEL)
 CACHE_ENTRIES = 50_000  # about 300 bytes each: 15 MB per worker at most

@@ -10,9 +10,9 @@ import pyoxigraph as ox
 from flask import request
 from markupsafe import Markup
 
-from ..iris import RDF_LANG_STRING, XSD_STRING
-from ..vocab import PREFIXES, resource_prefixes
-from .dataset import current_build, local_href
+from ...iris import RDF_LANG_STRING, XSD_STRING
+from ...vocab import PREFIXES, resource_prefixes
+from ..dataset import current_build, local_href
 
 LANGUAGES = ("en", "id")
 

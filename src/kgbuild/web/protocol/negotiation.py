@@ -5,7 +5,7 @@ from __future__ import annotations
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from ..queryrun.formats import Format
+from ...queryrun.formats import Format
 
 
 class NotAcceptable(Exception):
