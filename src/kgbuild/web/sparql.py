@@ -7,6 +7,7 @@ import re
 from flask import Blueprint, Response, current_app, request, url_for
 
 from ..queryrun.formats import GRAPH_FORMATS, HTML
+from ..vocab import GRAPH_NAMES
 from .dataset import current_build
 from .guards.refusals import check_graphs, check_query_text
 from .protocol.headers import entity_tag, mark, not_modified
@@ -20,7 +21,6 @@ from .ui import render_query_page
 bp = Blueprint("sparql", __name__)
 
 _SYNTAX_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
-GRAPH_NAMES = ("ontology", "facts", "inferred")
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
