@@ -25,6 +25,7 @@ from rdflib import Graph
 
 from .. import vocab
 from ..facts import Facts, FactsError, Origin, Problem, load_facts
+from .canonical import with_stable_blank_nodes
 from .closure import materialise
 from .mapping import Mapped, Triple, map_records
 from .reasoning import Inconsistent, infer_types_of
@@ -50,7 +51,7 @@ class BuildReport:
 
 
 def load_ontology(ontology_dir: Path) -> tuple[Graph, Graph]:
-    """The ontology and the shapes, parsed; a syntax error names the file and line."""
+    """The ontology (blank nodes canonically labelled) and the shapes, parsed; a syntax error names the file and line."""
     graphs = []
     for name in ("kgbuild.ttl", "shapes.ttl"):
         path = Path(ontology_dir) / name
@@ -62,7 +63,8 @@ def load_ontology(ontology_dir: Path) -> tuple[Graph, Graph]:
         except Exception as error:  # rdflib raises several parser exceptions; all mean the same to a maintainer
             raise FactsError([Problem(Origin(str(path), _line_of(error)), f"Turtle syntax error: {error}; fix it there")]) from None
         graphs.append(graph)
-    return graphs[0], graphs[1]
+    # the ontology goes into the dumps and the build id: its blank nodes need the same labels every build
+    return with_stable_blank_nodes(graphs[0]), graphs[1]
 
 
 def _line_of(error: Exception) -> int:
