@@ -146,7 +146,7 @@ def serve(config, bind: str | None, workers: int | None, dist: Path | None, back
 
     try:
         if backend:  # a folder naming the store stands where dist/ would: the server opens it as a store
-            from .remote import write_pointer
+            from .store.remote import write_pointer
 
             dist = write_pointer(backend, config.base_iri, dist)
         run_server(dist or config.dist, bind or config.bind, workers or config.workers)
