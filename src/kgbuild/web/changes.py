@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, render_template, request
 
 from ..changes import change_document, change_graph
-from ..graph.releases import (
+from ..store.releases import (
     BUILD_FOLDER, CHANGES_JSON, CHANGES_TTL, Release, builds_dir_of, changes_between, find_release, list_releases,
     read_report,
 )
