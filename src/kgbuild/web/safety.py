@@ -13,9 +13,11 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..config import settings
+from .errors import error_response
 from .executor import PoolBusy, QueryTimeout
 from .limits import TooManyQueries
 from .querytext import allowed_services
+from .requestlog import set_outcome
 
 
 def init_app(app: Flask) -> None:
@@ -58,9 +60,6 @@ def init_app(app: Flask) -> None:
 
 
 def _error(status: int, message: str, headers: dict[str, str], outcome: str) -> Response:
-    from . import _error as error_response  # noqa: PLC0415 - the app factory's module imports this one
-    from .requestlog import set_outcome  # noqa: PLC0415
-
     set_outcome(outcome)
     return error_response(status, message, headers)
 
