@@ -27,6 +27,7 @@ from .. import vocab
 from ..facts import Facts, FactsError, Origin, Problem, load_facts
 from .canonical import with_stable_blank_nodes
 from .closure import materialise
+from .epoch import build_time
 from .mapping import Mapped, Triple, map_records
 from .reasoning import Inconsistent, infer_types_of
 from . import releases
@@ -159,8 +160,10 @@ def build(facts_dir: Path, out: Path, ontology_dir: Path = Path("ontology"), que
 
     :raises FactsError: every problem found, as file:line messages; out/ is left untouched.
     :raises ReasonerError: when HermiT cannot run.
+    :raises ValueError: SOURCE_DATE_EPOCH is set to something other than a number of seconds.
     """
     progress = progress or (lambda message: None)
+    build_time()  # a malformed SOURCE_DATE_EPOCH fails the build now, not after the reasoner has run
     timings: dict[str, float] = {}
     progress(f"loading {facts_dir}/")
     clock = time.perf_counter()
