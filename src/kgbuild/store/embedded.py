@@ -28,7 +28,7 @@ class BuiltStore:
     def base_iri(self) -> str:
         if "base_iri" in self.report:
             return str(self.report["base_iri"])
-        from .vocab import DEFAULT_BASE  # here: vocab imports rdflib, which query processes start without
+        from ..vocab import DEFAULT_BASE  # here: vocab imports rdflib, which query processes start without
 
         return DEFAULT_BASE
 
