@@ -12,10 +12,10 @@ from pathlib import Path
 
 from . import vocab
 from .changes import RENDERERS, ChangeSet, Snapshot, diff_snapshots
+from .changes.folder import RECORDS_FILE
 from .facts import FactsError, load_facts
 from .facts.problems import display_path
 from .graph.snapshot import snapshot_facts
-from .store.releases import RECORDS_FILE
 
 BUILD_ID = re.compile(r"^(\d{4}-\d{2}-\d{2}\+)?([0-9a-f]{16})$")
 

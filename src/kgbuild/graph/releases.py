@@ -20,9 +20,9 @@ import pyoxigraph as ox
 
 from .. import vocab
 from ..changes import ChangeSet, Snapshot, diff_snapshots, render_json, render_turtle
+from ..changes.folder import CHANGES_JSON, CHANGES_TTL, RECORDS_FILE, read_snapshot
 from ..config import settings
 from ..facts import Facts
-from ..store.releases import CHANGES_JSON, CHANGES_TTL, RECORDS_FILE, read_snapshot
 from .snapshot import snapshot_facts
 
 OWL_VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"

@@ -1,6 +1,5 @@
-"""Read side: the builds kept beside dist/ (.dist.builds/, one folder per build id) — their reports, the
-facts each recorded (records.json) and its changelog (changes.json, changes.ttl) — and what changed
-between two of them. The build writes these files (graph/releases.py); this module only reads them.
+"""Read side: the builds kept beside dist/ (.dist.builds/, one folder per build id) — their reports and
+changelogs — and what changed between two of them, from the facts each recorded (changes/folder.py).
 """
 
 from __future__ import annotations
@@ -11,33 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..changes import ChangeSet, Snapshot, diff_snapshots
+from ..changes import ChangeSet, diff_snapshots
+from ..changes.folder import CHANGES_JSON, read_report, read_snapshot
 
-RECORDS_FILE = "records.json"  # every build's snapshot of its facts, beside report.json
-CHANGES_JSON = "changes.json"
-CHANGES_TTL = "changes.ttl"
 BUILD_FOLDER = re.compile(r"^[0-9a-f]{16}$")
-
-
-def read_snapshot(build: Path) -> Snapshot | None:
-    """The facts a build recorded, or None when it recorded none (or is no build)."""
-    records = Path(build) / RECORDS_FILE
-    if not records.is_file():
-        return None
-    snapshot = Snapshot.from_json(records.read_text("utf-8"))
-    report = read_report(build) or {}
-    snapshot.build_id = snapshot.build_id or str(report.get("build_id", ""))
-    snapshot.version = snapshot.version or str(report.get("version", ""))
-    snapshot.label = snapshot.version or snapshot.label
-    return snapshot
-
-
-def read_report(build: Path) -> dict[str, Any] | None:
-    try:
-        report = json.loads((Path(build) / "report.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return report if isinstance(report, dict) and report.get("build_id") else None
 
 
 @dataclass(frozen=True)
