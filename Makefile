@@ -41,10 +41,10 @@ $(VENV)/bench-installed: $(VENV)/installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
-bench: $(VENV)/bench-installed  ## benchmarks, ratios against a baseline (BENCH_SIZES=10k,100k,1m); bench-results/
+bench: $(VENV)/bench-installed  ## benchmarks, ratios against a baseline (BENCH_SIZES=10k,100k,1m); bench-results/, and docs/performance.md after a full run
 	$(BIN)/python -m tests.benchmarks
 
-hardening-table: $(VENV)/installed  ## README's hardening table from what tests/hardening/ observed
+hardening-table: $(VENV)/installed  ## docs/hardening.md's table from what tests/hardening/ observed
 	$(BIN)/python -m tests.hardening.table
 
 load: $(VENV)/installed build  ## the full load test (50 clients, 60 s) on dist/

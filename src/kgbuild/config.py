@@ -23,7 +23,7 @@ class Settings:
     workers: int = 2
     keep_builds: int = 3  # builds kept beside dist/, listed at /dumps/ with their changelogs
 
-    # hardening (README "Hardening"): caps on what a facts file and a query may cost
+    # hardening (docs/hardening.md): caps on what a facts file and a query may cost
     yaml_max_bytes: int = 16 * 1024 * 1024  # one facts file; split a bigger one per organisation
     yaml_max_depth: int = 32  # nesting of maps and lists; facts need about 6
     yaml_max_scalar: int = 256 * 1024  # one value (a label, a note)

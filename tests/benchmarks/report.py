@@ -1,14 +1,22 @@
-"""Benchmarks: the one table (figure, kgbuild, baseline, ratio, target, met?), as text, JSON and an SVG chart."""
+"""Benchmarks: the one table (figure, kgbuild, baseline, ratio, target, met?), as text, JSON and an SVG chart,
+and, after a full run, in docs/performance.md between its markers."""
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import platform
 import time
 from dataclasses import asdict, dataclass
 from html import escape
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "performance.md"
+START = "<!-- bench-table:start (make bench writes this after a full run; tests/benchmarks/report.py) -->"
+END = "<!-- bench-table:end -->"
+FULL_SIZES = "10k,100k,1m"
 
 
 @dataclass
@@ -64,6 +72,29 @@ def chart(rows: list[Row]) -> str:
     return "\n".join(parts)
 
 
+def with_table(document: str, text: str, measured: str) -> str:
+    """document with what lies between the bench-table markers replaced by the table and when it was measured."""
+    if START not in document or END not in document:
+        raise SystemExit(f"{DOC.name} has no bench table markers ({START} ... {END})")
+    before, rest = document.split(START, 1)
+    _, after = rest.split(END, 1)
+    return f"{before}{START}\n{measured}\n\n{text}\n{END}{after}"
+
+
+def docs_target(environ: dict[str, str] | None = None) -> Path | None:
+    """Where the table goes besides bench-results/: BENCH_DOCS (a file, or "none"), else docs/performance.md
+    after a full run only (every size, queries and rdflib-endpoint on, builds made here), so that a partial
+    run never stands in for the published one."""
+    environ = dict(os.environ if environ is None else environ)
+    chosen = environ.get("BENCH_DOCS", "").strip()
+    if chosen:
+        return None if chosen.lower() == "none" else Path(chosen)
+    sizes = ",".join(size.strip().lower() for size in environ.get("BENCH_SIZES", FULL_SIZES).split(",") if size.strip())
+    full = (sizes == FULL_SIZES and not environ.get("BENCH_DIST") and environ.get("BENCH_QUERIES", "1") != "0"
+            and environ.get("BENCH_RDFLIB_SIZE", "1m").lower() == "1m" and environ.get("BENCH_QUERY_SIZE", "1m") == "1m")
+    return DOC if full else None
+
+
 def write_report(rows: list[Row], raw: dict, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     text = table(rows)
@@ -73,3 +104,12 @@ def write_report(rows: list[Row], raw: dict, folder: Path) -> None:
                 "rows": [asdict(row) for row in rows], "raw": raw}
     (folder / "report.json").write_text(json.dumps(document, indent=2, default=str) + "\n", "utf-8")
     (folder / "report.svg").write_text(chart(rows), "utf-8")
+    target = docs_target()
+    if target is None:
+        print(f"{DOC.relative_to(ROOT)} unchanged: not a full run (BENCH_DOCS=docs/performance.md writes it anyway)",
+              flush=True)
+        return
+    measured = (f"Measured {time.strftime('%Y-%m-%d')} on {platform.platform()} "
+                f"({os.cpu_count()} CPUs) by `make bench` (sizes {os.environ.get('BENCH_SIZES', FULL_SIZES)}):")
+    target.write_text(with_table(target.read_text("utf-8"), text, measured), "utf-8")
+    print(f"{target}: the table rewritten", flush=True)

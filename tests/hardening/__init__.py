@@ -1,1 +1,1 @@
-"""Hardening: hostile input, runaway queries, load and faults (README "Hardening")."""
+"""Hardening: hostile input, runaway queries, load and faults (docs/hardening.md)."""

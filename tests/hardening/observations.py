@@ -1,4 +1,4 @@
-"""What the hardening tests tried and what happened, kept in results.json for the README table.
+"""What the hardening tests tried and what happened, kept in results.json for the table of docs/hardening.md.
 
 Each test records rows (area, what was tried, how many, outcome) with `observe`; the session merges
 them into results.json by (area, tried), so a partial run updates its rows and keeps the others.

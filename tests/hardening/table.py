@@ -1,7 +1,7 @@
-"""Render tests/hardening/results.json (what the hardening tests tried, and what happened) into README.md.
+"""Render tests/hardening/results.json (what the hardening tests tried, and what happened) into docs/hardening.md.
 
-    python -m tests.hardening.table          # rewrite the table between the markers in README.md
-    python -m tests.hardening.table --check  # exit 1 when README.md's table is not what the tests observed
+    python -m tests.hardening.table          # rewrite the table between the markers in docs/hardening.md
+    python -m tests.hardening.table --check  # exit 1 when docs/hardening.md's table is not what the tests observed
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from pathlib import Path
 
 from tests.hardening.observations import RESULTS
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "hardening.md"
 START = "<!-- hardening-table:start (make hardening-table writes this from tests/hardening/results.json) -->"
 END = "<!-- hardening-table:end -->"
 
@@ -26,10 +27,10 @@ def render(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def updated(readme: str, table: str) -> str:
-    if START not in readme or END not in readme:
-        raise SystemExit(f"README.md has no hardening table markers ({START} ... {END})")
-    before, rest = readme.split(START, 1)
+def updated(document: str, table: str) -> str:
+    if START not in document or END not in document:
+        raise SystemExit(f"{DOC.relative_to(ROOT)} has no hardening table markers ({START} ... {END})")
+    before, rest = document.split(START, 1)
     _, after = rest.split(END, 1)
     return f"{before}{START}\n{table}\n{END}{after}"
 
@@ -39,16 +40,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only compare; exit 1 when out of date")
     arguments = parser.parse_args(argv)
     rows = json.loads(RESULTS.read_text("utf-8"))
-    readme = README.read_text("utf-8")
-    new = updated(readme, render(rows))
+    name = DOC.relative_to(ROOT)
+    document = DOC.read_text("utf-8")
+    new = updated(document, render(rows))
     if arguments.check:
-        if new != readme:
-            print("README.md's hardening table is out of date; run `make hardening-table`", file=sys.stderr)
+        if new != document:
+            print(f"{name}'s hardening table is out of date; run `make hardening-table`", file=sys.stderr)
             return 1
         return 0
-    if new != readme:
-        README.write_text(new, "utf-8")
-    print(f"README.md: {len(rows)} rows from {RESULTS.name}")
+    if new != document:
+        DOC.write_text(new, "utf-8")
+    print(f"{name}: {len(rows)} rows from {RESULTS.name}")
     return 0
 
 

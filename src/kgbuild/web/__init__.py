@@ -28,7 +28,7 @@ def create_app(dist: Path | None = None, overrides: Mapping[str, object] | None 
     for blueprint in (sparql.bp, linkeddata.bp, dumps.bp, changes.bp, queries.bp, pages.bp, ui.bp):
         app.register_blueprint(blueprint)
     _register_error_handlers(app)
-    safety.init_app(app)  # limits and their statuses (README "Hardening")
+    safety.init_app(app)  # limits and their statuses (docs/hardening.md)
     requestlog.init_app(app)  # after the handlers above: its 500 body replaces theirs; it answers StoreError
     return app
 
