@@ -7,17 +7,25 @@ from datetime import date
 from typing import Iterable, Iterator
 
 from .. import vocab
-from .countries import ISO_SOURCE, iso_country, unknown_code_problem
-from .loader import Facts
+from .collection import Facts
+from .countries import ISO_SOURCE, describe_code, iso_country, unknown_code_problem
 from .models import Chairmanship, Claim, Membership, PartialDate, Record
+from .plausible import check_dates, check_ids, check_source_dates
 from .problems import Problem, did_you_mean
+from .terms import check_terms
 
 
 def check_facts(facts: Facts) -> list[Problem]:
-    """Every cross-record problem of a facts folder."""
+    """Every cross-record problem of a facts folder (warnings go to facts.warnings).
+
+    One mistake, one message: checks that count or look records up run only when every file was
+    read, and skip organisations whose memberships already hold a mistake (facts.doubtful).
+    """
     problems: list[Problem] = []
-    for check in (check_sources, check_references, check_periods, check_overlaps, check_claims):
-        problems.extend(check(facts))
+    always = (check_terms, check_ids, check_dates, check_periods, check_overlaps)
+    whole = (check_sources, check_references, check_claims, check_chairs_are_members, check_source_dates)
+    for check in always + (() if facts.incomplete else whole):
+        problems.extend(check(facts))  # in order: each may mark organisations doubtful for the next
     return problems
 
 
@@ -38,40 +46,38 @@ def check_sources(facts: Facts) -> Iterator[Problem]:
     declared = set(facts.sources) | {ISO_SOURCE}
     for record in _all_records(facts):
         for source in getattr(record, "source", None) or []:
-            if source not in declared:
-                yield Problem(record.origin_of("source"), f"source: unknown source id '{source}'{did_you_mean(source, declared)}; "
+            if source not in declared and not facts.declares("sources", source):
+                yield Problem(record.origin_of("source"), f"source: unknown source id '{source}'{did_you_mean(source, facts.sources)}; "
                                              "declare it in facts/sources.yaml or cite a declared one")
 
 
 def check_references(facts: Facts) -> Iterator[Problem]:
-    """Members, chairs, places, countries, meetings and documents that records point at exist."""
+    """Members, chairs, places, countries, meetings and documents that records point at exist, each within its kind:
+    a country slot never takes an organisation, and a member that is neither is named as neither."""
     used = set(facts.countries)
+    organisations = facts.organisations
     for membership in facts.memberships:
-        if membership.member not in facts.organisations and iso_country(membership.member) is None:
-            choices = [*facts.organisations]
-            hint = did_you_mean(membership.member, choices)
-            if len(membership.member) == 2 or not hint:
-                yield unknown_code_problem(membership.member, membership.origin_of("member"), "member", used)
-            else:
-                yield Problem(membership.origin_of("member"), f"member: unknown organisation '{membership.member}'{hint}; "
-                                                 "declare it in facts/organisations.yaml")
-        if membership.member == membership.organisation:
-            yield Problem(membership.origin, f"member: '{membership.member}' cannot be a member of itself; remove the line")
+        member = membership.member
+        if member not in organisations and iso_country(member) is None and not facts.declares("organisations", member):
+            facts.doubtful.add(membership.organisation)  # counted as a country, it would upset the claims
+            yield _unknown_member(membership, facts, used)
+        if member == membership.organisation:
+            yield Problem(membership.origin, f"member: '{member}' cannot be a member of itself; remove the line")
     for chairmanship in facts.chairmanships:
         if iso_country(chairmanship.chair) is None:
-            yield unknown_code_problem(chairmanship.chair, chairmanship.origin_of("chair"), "chair", used)
+            yield unknown_code_problem(chairmanship.chair, chairmanship.origin_of("chair"), "chair", used, organisations)
     for place in facts.places.values():
         if iso_country(place.country) is None:
-            yield unknown_code_problem(place.country, place.origin_of("country"), "country", used)
+            yield unknown_code_problem(place.country, place.origin_of("country"), "country", used, organisations)
     for person in facts.people.values():
         if person.country and iso_country(person.country) is None:
-            yield unknown_code_problem(person.country, person.origin_of("country"), "country", used)
+            yield unknown_code_problem(person.country, person.origin_of("country"), "country", used, organisations)
     for meeting in facts.meetings.values():
-        if meeting.place not in facts.places:
+        if not facts.declares("places", meeting.place):
             yield Problem(meeting.origin_of("place"), f"place: unknown place '{meeting.place}'{did_you_mean(meeting.place, facts.places)}; "
                                           "declare it in facts/places.yaml")
     for document in facts.documents.values():
-        if document.adopted_at and document.adopted_at not in facts.meetings:
+        if document.adopted_at and not facts.declares("meetings", document.adopted_at):
             yield Problem(document.origin_of("adopted_at"), f"adopted_at: unknown meeting '{document.adopted_at}'"
                                            f"{did_you_mean(document.adopted_at, facts.meetings)}; meetings are named "
                                            "{org}-{ordinal} for summits and {org}-{series}-{ordinal} otherwise")
@@ -79,11 +85,21 @@ def check_references(facts: Facts) -> Iterator[Problem]:
         yield from _check_claim_shape(claim, facts)
 
 
+def _unknown_member(membership: Membership, facts: Facts, used: set[str]) -> Problem:
+    """A member that is neither an ISO code nor a declared organisation: a two-letter one reads as a country code."""
+    member = membership.member
+    if len(member) == 2:
+        return unknown_code_problem(member, membership.origin_of("member"), "member", used)
+    return Problem(membership.origin_of("member"), f"member: '{member}' is neither a declared organisation nor an ISO "
+                                                   f"3166-1 country code{did_you_mean(member, facts.organisations)}; "
+                                                   "declare the organisation in facts/organisations.yaml")
+
+
 def _check_claim_shape(claim: Claim, facts: Facts) -> Iterator[Problem]:
     if claim.count == "components":
         if not claim.document:
             yield Problem(claim.origin, "a components claim needs `document: <document id>`; add it")
-        elif claim.document not in facts.documents:
+        elif not facts.declares("documents", claim.document):
             yield Problem(claim.origin_of("document"), f"document: unknown document '{claim.document}'"
                                         f"{did_you_mean(claim.document, facts.documents)}; use a document id")
     elif claim.as_of is None:
@@ -100,6 +116,8 @@ def check_periods(facts: Facts) -> Iterator[Problem]:
     for record in timed:
         start = getattr(record, "known_from", None) or record.since
         if record.until is not None and record.until.last_day < start.value:
+            if isinstance(record, Membership):
+                facts.doubtful.add(record.organisation)
             which = "since" if record.since is not None else "attested"
             yield Problem(record.origin_of("until"), f"until: {record.until} is before {which}: {start}; "
                                          "swap them or correct the dates")
@@ -138,6 +156,7 @@ def check_overlaps(facts: Facts) -> Iterator[Problem]:
         periods.sort(key=lambda period: (_start(period), period.origin))
         for earlier, later in zip(periods, periods[1:]):
             if _overlap(earlier, later):
+                facts.doubtful.add(organisation)
                 yield Problem(later.origin, f"membership of '{member}' in {organisation} from {later.known_from} overlaps "
                                             f"the one at {earlier.origin} ({earlier.known_from} to {earlier.until or 'now'}); "
                                             "give the earlier one `until:` or remove one")
@@ -156,6 +175,31 @@ def _membership_slug(membership: Membership, periods: list[Membership]) -> str:
 def in_force(membership: Membership, day: date) -> bool:
     """A membership counts on a day from its first known day (start, else attestation) up to, not including, its end."""
     return membership.known_from.value <= day and (membership.until is None or day < membership.until.value)
+
+
+def in_force_at_start(memberships: list[Membership], start: PartialDate) -> bool:
+    """Whether one of the memberships holds on the first or the last day the start may mean (2010-06: June)."""
+    return any(in_force(membership, day) for membership in memberships for day in {start.value, start.last_day})
+
+
+def check_chairs_are_members(facts: Facts) -> Iterator[Problem]:
+    """A chairmanship's chair is a full member of the organisation when its term starts."""
+    full: dict[tuple[str, str], list[Membership]] = {}
+    for membership in facts.memberships:
+        if membership.status == "full":
+            full.setdefault((membership.organisation, membership.member), []).append(membership)
+    for chairmanship in facts.chairmanships:
+        organisation, chair = chairmanship.organisation, chairmanship.chair
+        if organisation in facts.doubtful or iso_country(chair) is None:
+            continue  # the membership's or the code's own message says what is wrong
+        if not in_force_at_start(full.get((organisation, chair), []), chairmanship.since):
+            yield _not_a_member(chairmanship, describe_code(chair))
+
+
+def _not_a_member(chairmanship: Chairmanship, name: str) -> Problem:
+    return Problem(chairmanship.origin_of("chair"), (
+        f"chair: '{chairmanship.chair}' ({name}) is not a full member of {chairmanship.organisation} when its term "
+        f"starts ({chairmanship.since}); check the chair's code and the dates, or add its membership"))
 
 
 def count_for_claim(claim: Claim, facts: Facts, by_organisation: dict[str, list[Membership]] | None = None) -> int:
@@ -182,9 +226,9 @@ def check_claims(facts: Facts) -> Iterator[Problem]:
         by_organisation[membership.organisation].append(membership)
     for claim in facts.claims:
         if claim.count == "components" and claim.document not in facts.documents:
-            continue  # reported by check_references
-        if claim.count == "members" and claim.as_of is None:
-            continue
+            continue  # reported by check_references, or the document was rejected
+        if claim.count == "members" and (claim.as_of is None or claim.organisation in facts.doubtful):
+            continue  # the claim's own shape, or a membership it counts, holds the mistake to report
         found = count_for_claim(claim, facts, by_organisation)
         if not claim.complete and found <= claim.value:
             if found < claim.value:

@@ -131,6 +131,13 @@ class Sourced(Record):
     source: SourceIds
 
 
+class Planned(Record):
+    """A record that may announce what is to come: only then may its dates lie after the build day."""
+
+    planned: bool = Field(default=False, description="true when the record announces what is to come "
+                          "(a meeting ahead): its dates may then lie after the build day")
+
+
 class Source(Record):
     """A publication facts are taken from; cited by id."""
 
@@ -138,6 +145,8 @@ class Source(Record):
     title: str = Field(min_length=1)
     publisher: str = Field(min_length=1)
     issued: DateField | None = None
+    accessed: DateField | None = Field(default=None, description="for an undated page: the day it was read; "
+                                       "it attests the state of affairs on that day")
     language: Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)] = Field(examples=["id", "en"])
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
     note: str | None = None
@@ -176,7 +185,7 @@ class Person(Sourced):
     country: CountryCode | None = None
 
 
-class Membership(Sourced):
+class Membership(Planned, Sourced):
     """A member (country code or organisation id) of the file's organisation, for a period.
 
     Where no source gives the start, `attested:` records a day a source shows the membership held
@@ -204,14 +213,14 @@ class Membership(Sourced):
         return self.since or self.attested  # type: ignore[return-value]
 
 
-class Chairmanship(Sourced):
+class Chairmanship(Planned, Sourced):
     chair: CountryCode
     since: DateField
     until: DateField | None = None
     theme: LanguageMap | None = None
 
 
-class Meeting(Sourced):
+class Meeting(Planned, Sourced):
     """A summit, ministerial meeting or other numbered meeting of the file's organisation."""
 
     series: Slug = Field(description="summit, ministerial, or another series slug", examples=["summit", "ministerial", "soc-com"])
@@ -224,7 +233,7 @@ class Meeting(Sourced):
     label: LanguageMap | None = None
 
 
-class Document(Sourced):
+class Document(Planned, Sourced):
     """A declaration or other document of the file's organisation, with its ordered components."""
 
     id: Slug
