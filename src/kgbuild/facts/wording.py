@@ -57,6 +57,9 @@ def describe_error(detail: dict[str, Any], model: type[BaseModel]) -> str:
         return f"{name}: expected a whole number, got {_shown(value)}; write digits only, e.g. 5"
     if kind in {"bool_parsing", "bool_type"}:
         return f"{name}: expected true or false, got {_shown(value)}"
+    if kind == "string_type" and isinstance(value, bool):
+        return (f"{name}: YAML read this as {str(value).lower()} (yes/no, on/off and y/n are true/false in YAML 1.1); "
+                f"put the value in quotes, e.g. {name.split('.')[-1]}: 'no'")
     if kind in {"string_type", "string_unicode"}:
         return f"{name}: expected text, got {_kind_of(value)} {_shown(value)}; put it in quotes"
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
