@@ -56,16 +56,18 @@ def describe_error(detail: dict[str, Any], model: type[BaseModel]) -> str:
     if kind in {"int_parsing", "int_type", "int_from_float", "finite_number"}:
         return f"{name}: expected a whole number, got {_shown(value)}; write digits only, e.g. 5"
     if kind in {"bool_parsing", "bool_type"}:
-        return f"{name}: expected true or false, got {_shown(value)}"
+        return f"{name}: expected true or false, got {_shown(value)}; write true or false"
     if kind == "string_type" and isinstance(value, bool):
         return (f"{name}: YAML read this as {str(value).lower()} (yes/no, on/off and y/n are true/false in YAML 1.1); "
                 f"put the value in quotes, e.g. {name.split('.')[-1]}: 'no'")
     if kind in {"string_type", "string_unicode"}:
         return f"{name}: expected text, got {_kind_of(value)} {_shown(value)}; put it in quotes"
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
-        return f"{name}: expected a map such as {{en: ..., id: ...}}, got {_kind_of(value)} {_shown(value)}"
+        return (f"{name}: expected a map such as {{en: ..., id: ...}}, got {_kind_of(value)} {_shown(value)}; "
+                "write each text under its language tag")
     if kind in {"list_type", "tuple_type", "set_type"}:
-        return f"{name}: expected a list such as [a, b], got {_kind_of(value)} {_shown(value)}"
+        return (f"{name}: expected a list such as [a, b], got {_kind_of(value)} {_shown(value)}; "
+                "write the items in [ ] separated by commas, or one per line starting with '- '")
     if kind in {"greater_than_equal", "greater_than"}:
         return f"{name}: {_shown(value)} is too small; it must be at least {ctx.get('ge', ctx.get('gt'))}"
     if kind in {"less_than_equal", "less_than"}:
