@@ -79,10 +79,18 @@ def check_references(facts: Facts) -> Iterator[Problem]:
     for document in facts.documents.values():
         if document.adopted_at and not facts.declares("meetings", document.adopted_at):
             yield Problem(document.origin_of("adopted_at"), f"adopted_at: unknown meeting '{document.adopted_at}'"
-                                           f"{did_you_mean(document.adopted_at, facts.meetings)}; meetings are named "
+                                           f"{_meeting_hint(document.adopted_at, facts)}; meetings are named "
                                            "{org}-{ordinal} for summits and {org}-{series}-{ordinal} otherwise")
     for claim in facts.claims:
         yield from _check_claim_shape(claim, facts)
+
+
+def _meeting_hint(written: str, facts: Facts) -> str:
+    """A summit written with its series (cica-summit-6) is the summit cica-6; else the closest meeting id."""
+    summit = written.replace("-summit-", "-", 1)
+    if summit != written and summit in facts.meetings:
+        return f" (did you mean '{summit}'? summits have no series in their id)"
+    return did_you_mean(written, facts.meetings)
 
 
 def _unknown_member(membership: Membership, facts: Facts, used: set[str]) -> Problem:

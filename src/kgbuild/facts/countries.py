@@ -94,8 +94,8 @@ def unknown_code_problem(code: str, origin: Origin, key: str, used: set[str] = f
                          organisations: Collection[str] = ()) -> Problem:
     """The message for a country slot holding no ISO code; an organisation there is named as one, never guessed at."""
     if code in organisations:
-        return Problem(origin, f"{key}: '{code}' is an organisation, but a {key} here must be a country; "
-                               "write its ISO 3166-1 alpha-2 code")
+        return Problem(origin, f"{key}: '{code}' is an organisation, but {key} takes a country; "
+                               "write the country's ISO 3166-1 alpha-2 code")
     match = suggest_code(code, used)
     hint = f" (did you mean '{match}', {describe_code(match)}?)" if match else ""
     return Problem(origin, f"{key}: unknown country code '{code}'{hint}; use an ISO 3166-1 alpha-2 code")

@@ -94,7 +94,7 @@ def _take_records(document: YamlDocument, facts: Facts) -> list[Problem]:
         model, is_list = SECTIONS[key]
         if key in ORGANISATION_SECTIONS and organisation is None:
             facts.incomplete = True
-            if "organisation" not in document.data:  # else its own message says what is wrong with it
+            if all(section in SECTIONS for section in document.data):  # else a misspelt `organisation:` says it
                 problems.append(Problem(document.origin((key,)), f"'{key}' belongs to an organisation, but this file has "
                                         "no `organisation:` section; add one, or move these records to the organisation's file"))
             continue

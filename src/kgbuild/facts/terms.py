@@ -94,13 +94,20 @@ def check_terms(facts: Facts) -> Iterator[Problem]:
                     yield Problem(record.origin_of(key), f"{key}: {value[:60]!r} is not a web address the store "
                                                         f"accepts: {_describe_iri_error(reason)}")
                 continue
+            if key == "language" and isinstance(value, str) and _language_refused(value):
+                yield _tag_problem(record, key, value)  # a source's language tags its title
+                continue
             for tag, text in _values(key, value):
                 if tag is not None and _language_refused(tag):
-                    yield Problem(record.origin_of(key), f"{key}: '{tag}' is not a well-formed BCP 47 language tag "
-                                                         "(after the language come a script such as Hant, a region "
-                                                         "such as US or 419, or a variant); write e.g. en, id or zh-Hant")
+                    yield _tag_problem(record, key, tag)
                     break
                 if _text_refused(text):
                     yield Problem(record.origin_of(key), f"{key}: holds a character that cannot be stored as text "
                                                          "(a lone surrogate); retype the text")
                     break
+
+
+def _tag_problem(record: Record, key: str, tag: str) -> Problem:
+    return Problem(record.origin_of(key), f"{key}: '{tag}' is not a well-formed BCP 47 language tag (after the "
+                                          "language come a script such as Hant, a region such as US or 419, or a "
+                                          "variant); write e.g. en, id or zh-Hant")

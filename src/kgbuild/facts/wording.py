@@ -89,5 +89,7 @@ def _pattern_message(name: str, value: Any, pattern: str, loc: tuple) -> str:
     if pattern == SLUG_PATTERN:
         return f"{name}: {_shown(value)} is not a valid id; use lower-case letters, digits and '-' (e.g. nur-sultan)"
     if "https?" in pattern:
+        if isinstance(value, str) and value.startswith(("http://", "https://")):
+            return f"{name}: {_shown(value)} holds a space; write a space in a web address as %20"
         return f"{name}: {_shown(value)} is not a web address; write it in full, starting with https://"
     return f"{name}: {_shown(value)} is not written as this key expects; see docs/facts-format.md"

@@ -136,6 +136,9 @@ def syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark else 1
     opened = error.context_mark.line + 1 if error.context_mark else line
+    if "nesting depth" in problem:
+        return line, ("maps and lists nest too deep here (brackets opened and never closed?); facts need only a few "
+                      "levels, so check the brackets")
     if "cannot start any token" in problem or "tab character" in problem:
         found = _character_at(text, error.problem_mark)
         if found == "\t" or "tab character" in problem:
@@ -146,6 +149,9 @@ def syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
         return opened, "a quote opens here and is never closed; close it, or quote the text with the other kind of quote"
     if "unknown escape" in problem or "escape" in problem:
         return line, "a backslash in double quotes starts an escape YAML does not know; use single quotes, or write \\\\"
+    if ("flow" in context or "expected ','" in problem) and error.problem_mark and line == opened:
+        return line, ("text inside [ ] or { } holds an unquoted ':' or ',' (or the bracket is not closed); "
+                      "put such text in quotes")
     if "flow sequence" in context or "expected ',' or ']'" in problem:
         return opened, "a list opened with '[' here is not closed; add the ']' (or a ',' between items)"
     if "flow mapping" in context or "expected ',' or '}'" in problem:
@@ -156,15 +162,13 @@ def syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     if _after_quote(text, error.problem_mark):
         return line, ("a quote ends the text early (a quote mark inside text quoted with the same mark); "
                       "double a ' inside single quotes ('it''s'), or quote with the other mark")
-    if "expected key" in problem or "expected <block end>" in problem:
-        return line, "this line is indented differently from the keys above it; line it up with them"
-    if "expected '-' indicator" in problem or "block sequence entries are not allowed" in problem:
-        return line, "this line breaks the list above it; indent list items ('- ') the same, and keys under them more"
+    if "expected key" in problem or "expected <block end>" in problem or "expected '-' indicator" in problem:
+        return line, ("this line is indented differently from the lines it belongs with; indent the keys of one "
+                      "record, and the '- ' items of one list, the same")
+    if "block sequence entries are not allowed" in problem:
+        return line, "a list item ('- ') where a value was expected; start the list on a line of its own, indented"
     if "could not find expected ':'" in problem or "simple key" in context:
         return line, "a key without ':' (or an unclosed quote); add ': ' after the key"
-    if "nesting depth" in problem:
-        return line, ("maps and lists nest too deep here (brackets opened and never closed?); facts need only a few "
-                      "levels, so check the brackets")
     if "anchor" in problem or "alias" in problem:
         return line, ALIAS_MESSAGE
     return line, "this line is not well-formed YAML; check the indentation, the ': ' after each key and the quotes"
