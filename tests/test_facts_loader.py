@@ -46,7 +46,7 @@ def test_valid_small_facts_have_no_problem():
 def test_unknown_key_names_the_closest_valid_key(tmp_path):
     problems = problems_of(tmp_path, cica=cica("memberships:\n  - {member: kz, sinse: 1992, source: mina-2021-10-07}\n"))
     assert problems == ["cica.yaml:3: unknown key 'sinse' (did you mean 'since'?); a membership takes: "
-                        "attested, member, note, planned, since, source, status, until"]
+                        "alternatives, attested, member, note, planned, since, source, status, until"]
 
 
 def test_wrong_type_names_the_key(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Literal as TypingLiteral, get_args
 
 from rdflib import Namespace, URIRef
@@ -23,6 +25,7 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 Kind = TypingLiteral[
     "organisation", "country", "membership", "summit", "meeting", "declaration", "component",
     "chairmanship", "document", "person", "place", "source", "claim",
+    "name", "statement", "participation", "agenda-item", "decision", "initiative", "aim",
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
 
@@ -53,6 +56,15 @@ class KG(DefinedNamespace):
     Source: URIRef
     Claim: URIRef
     DatePrecision: URIRef
+    Name: URIRef
+    Statement: URIRef
+    Rank: URIRef
+    Participation: URIRef
+    AgendaItem: URIRef
+    DocumentDecision: URIRef
+    DecisionOutcome: URIRef
+    Initiative: URIRef
+    Aim: URIRef
     # individuals
     FullMember: URIRef
     Observer: URIRef
@@ -60,6 +72,12 @@ class KG(DefinedNamespace):
     Day: URIRef
     Month: URIRef
     Year: URIRef
+    PreferredRank: URIRef
+    NormalRank: URIRef
+    DeprecatedRank: URIRef
+    Adopted: URIRef
+    Reviewed: URIRef
+    ToBeAdopted: URIRef
     # properties
     organisation: URIRef
     member: URIRef
@@ -101,6 +119,44 @@ class KG(DefinedNamespace):
     attestedOnPrecision: URIRef
     claimComplete: URIRef
     claimMemberKind: URIRef
+    # uncertain dates: the last day a date of month or year precision could mean
+    latestStartDate: URIRef
+    latestEndDate: URIRef
+    latestAdoptedOn: URIRef
+    latestFoundingDate: URIRef
+    accessedOn: URIRef
+    # names over time
+    hasName: URIRef
+    nameOf: URIRef
+    nameKind: URIRef
+    # ranked statements (disagreeing sources)
+    hasStatement: URIRef
+    statementAbout: URIRef
+    statementProperty: URIRef
+    statementValue: URIRef
+    statementValuePrecision: URIRef
+    rank: URIRef
+    # what meetings did
+    online: URIRef
+    hasParticipation: URIRef
+    participationIn: URIRef
+    participant: URIRef
+    participantGroup: URIRef
+    participantRole: URIRef
+    onBehalfOf: URIRef
+    hasAgendaItem: URIRef
+    agendaOf: URIRef
+    about: URIRef
+    hasDecision: URIRef
+    decidedAt: URIRef
+    decidedDocument: URIRef
+    outcome: URIRef
+    proposedBy: URIRef
+    proposedAt: URIRef
+    proposedOn: URIRef
+    proposedOnPrecision: URIRef
+    hasAim: URIRef
+    priority: URIRef
 
 
 def graph_iri(name: str, base: str = DEFAULT_BASE) -> URIRef:
@@ -199,6 +255,30 @@ def chairmanship_slug(organisation: str, chair: str, start_year: int) -> str:
 
 def component_slug(document: str, position: int) -> str:
     return f"{document}-{position}"
+
+
+def name_slug(owner_kind: str, owner: str, text: str) -> str:
+    """place-astana-nur-sultan: one of a resource's other names, by the text of its first language.
+
+    >>> name_slug("country", "cn", "Tiongkok")
+    'country-cn-tiongkok'
+    """
+    return f"{owner_kind}-{owner}-{slugify(text)}"
+
+
+def statement_slug(subject_kind: str, subject: str, key: str, index: int) -> str:
+    """membership-cica-th-since-0: the preferred value (0) or the n-th alternative of one YAML key."""
+    return f"{subject_kind}-{subject}-{slugify(key)}-{index}"
+
+
+def slugify(text: str) -> str:
+    """Lower-case letters and digits joined by '-' (accents dropped), for slugs made from names.
+
+    >>> slugify("Türkiye's 'Nur-Sultan' (2019)")
+    'turkiye-s-nur-sultan-2019'
+    """
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "-".join(re.findall(r"[a-z0-9]+", plain)) or "x"
 
 
 def claim_slug(about: str, count: str, status: str | None, member_kind: str | None, as_of: str | None) -> str:

@@ -37,6 +37,7 @@ def _all_records(facts: Facts) -> Iterator[Record]:
     yield from facts.chairmanships
     yield from facts.meetings.values()
     yield from facts.documents.values()
+    yield from facts.initiatives.values()
     yield from facts.claims
     yield from facts.country_overrides.values()
 
@@ -114,10 +115,6 @@ def _check_claim_shape(claim: Claim, facts: Facts) -> Iterator[Problem]:
         yield Problem(claim.origin, "a members claim needs `as_of: <date>`, the day the figure was true; add it")
 
 
-def _first_day(moment: PartialDate) -> date:
-    return moment.value
-
-
 def check_periods(facts: Facts) -> Iterator[Problem]:
     """No period ends before it begins (with a year or month, the latest day it could mean)."""
     timed: Iterable = [*facts.memberships, *facts.chairmanships]
@@ -180,14 +177,15 @@ def _membership_slug(membership: Membership, periods: list[Membership]) -> str:
     return vocab.membership_slug(membership.organisation, membership.member, membership.status, several)
 
 
-def in_force(membership: Membership, day: date) -> bool:
-    """A membership counts on a day from its first known day (start, else attestation) up to, not including, its end."""
-    return membership.known_from.value <= day and (membership.until is None or day < membership.until.value)
+def in_force(membership: Membership, day: date) -> tuple[bool, bool]:
+    """Whether a membership is (certainly, possibly) in force on a day: kgbuild.temporal's one rule."""
+    period = membership.period
+    return period.certainly(day), period.possibly(day)
 
 
 def in_force_at_start(memberships: list[Membership], start: PartialDate) -> bool:
     """Whether one of the memberships holds on the first or the last day the start may mean (2010-06: June)."""
-    return any(in_force(membership, day) for membership in memberships for day in {start.value, start.last_day})
+    return any(in_force(membership, day)[1] for membership in memberships for day in {start.value, start.last_day})
 
 
 def check_chairs_are_members(facts: Facts) -> Iterator[Problem]:
@@ -210,21 +208,27 @@ def _not_a_member(chairmanship: Chairmanship, name: str) -> Problem:
         f"starts ({chairmanship.since}); check the chair's code and the dates, or add its membership"))
 
 
-def count_for_claim(claim: Claim, facts: Facts, by_organisation: dict[str, list[Membership]] | None = None) -> int:
-    """What the enumerated facts say for a claim's figure (by_organisation: the memberships indexed by
+def count_for_claim(claim: Claim, facts: Facts, by_organisation: dict[str, list[Membership]] | None = None) -> tuple[int, int]:
+    """What the enumerated facts say for a claim's figure, as (certain, possible) counts: they differ
+    where a date is known only to the month or year (by_organisation: the memberships indexed by
     organisation, so that many claims do not each scan every membership)."""
     if claim.count == "components":
         document = facts.documents.get(claim.document or "")
-        return len(document.components) if document else 0
+        found = len(document.components) if document else 0
+        return found, found
     assert claim.as_of is not None
     status = claim.status or "full"
     memberships = facts.memberships if by_organisation is None else by_organisation.get(claim.organisation, [])
-    return sum(
-        1 for membership in memberships
-        if membership.organisation == claim.organisation and membership.status == status
-        and in_force(membership, claim.as_of.value)
-        and (claim.kind is None or (claim.kind == "organisation") == (membership.member in facts.organisations))
-    )
+    certain = possible = 0
+    for membership in memberships:
+        if membership.organisation != claim.organisation or membership.status != status:
+            continue
+        if claim.kind is not None and (claim.kind == "organisation") != (membership.member in facts.organisations):
+            continue
+        certainly, possibly = in_force(membership, claim.as_of.value)
+        certain += certainly
+        possible += possibly
+    return certain, possible
 
 
 def check_claims(facts: Facts) -> Iterator[Problem]:
@@ -237,14 +241,15 @@ def check_claims(facts: Facts) -> Iterator[Problem]:
             continue  # reported by check_references, or the document was rejected
         if claim.count == "members" and (claim.as_of is None or claim.organisation in facts.doubtful):
             continue  # the claim's own shape, or a membership it counts, holds the mistake to report
-        found = count_for_claim(claim, facts, by_organisation)
-        if not claim.complete and found <= claim.value:
-            if found < claim.value:
+        certain, possible = count_for_claim(claim, facts, by_organisation)
+        if not claim.complete and certain <= claim.value:
+            if possible < claim.value:
                 facts.warnings.append(Problem(claim.origin, f"claim of {claim.value} ({', '.join(claim.source)}) is "
-                                              f"enumerated only in part: the facts list {found}; add the other "
-                                              f"{claim.value - found} when a source gives them"))
+                                              f"enumerated only in part: the facts list {possible}; add the other "
+                                              f"{claim.value - possible} when a source gives them"))
             continue
-        if found != claim.value:
+        if not certain <= claim.value <= possible:
+            found = certain if certain == possible else f"{certain} certainly and {possible} possibly"
             sources = ", ".join(claim.source)
             if claim.count == "components":
                 where = facts.documents[claim.document].origin

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .countries import Country
-from .models import Chairmanship, Claim, CountryOverride, Document, Meeting, Membership, Organisation, Person, Place, Source
+from .models import (
+    Chairmanship, Claim, CountryOverride, Document, Initiative, Meeting, Membership, Organisation, Person, Place, Source,
+)
 from .problems import Problem
 
 
@@ -27,6 +29,7 @@ class Facts:
     chairmanships: list[Chairmanship] = field(default_factory=list)
     meetings: dict[str, Meeting] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
+    initiatives: dict[str, Initiative] = field(default_factory=dict)
     claims: list[Claim] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # true but worth saying: gaps the sources leave
     # One mistake, one message: ids of records rejected for a bad field, by section, so that what
@@ -44,7 +47,7 @@ class Facts:
             "memberships": len(self.memberships), "chairmanships": len(self.chairmanships),
             "meetings": len(self.meetings), "documents": len(self.documents),
             "components": sum(len(document.components) for document in self.documents.values()),
-            "claims": len(self.claims),
+            "initiatives": len(self.initiatives), "claims": len(self.claims),
         }
 
     def declares(self, section: str, key: str) -> bool:

@@ -23,6 +23,7 @@ class Country:
     label: dict[str, str]
     source: list[str] = field(default_factory=list)
     origin: Origin | None = None
+    names: list = field(default_factory=list)  # facts.models.Name: other names, from countries.yaml
 
 
 @lru_cache(maxsize=None)

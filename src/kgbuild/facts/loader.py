@@ -21,7 +21,7 @@ from .yamlread import YamlDocument, read_yaml
 
 # Sections whose records other records refer to by id, and the key that holds it.
 _ID_KEYS = {"sources": "id", "places": "id", "organisations": "id", "people": "id", "documents": "id",
-            "countries": "code"}
+            "initiatives": "id", "countries": "code"}
 
 
 def load_facts(folder: Path, timings: dict[str, float] | None = None) -> Facts:
@@ -203,6 +203,8 @@ def _store(section: str, record: Any, facts: Facts) -> list[Problem]:
         return _listed(_file_by_id(facts.meetings, slug, record, "meeting"))
     if section == "documents":
         return _listed(_file_by_id(facts.documents, record.id, record, "document id"))
+    if section == "initiatives":
+        return _listed(_file_by_id(facts.initiatives, record.id, record, "initiative id"))
     {"memberships": facts.memberships, "chairmanships": facts.chairmanships, "claims": facts.claims}[section].append(record)
     return []
 
@@ -226,6 +228,15 @@ def referenced_codes(facts: Facts) -> dict[str, Origin]:
              if membership.member not in facts.organisations]
     uses += [(place.country, place.origin_of("country")) for place in facts.places.values()]
     uses += [(person.country, person.origin_of("country")) for person in facts.people.values() if person.country]
+    for meeting in facts.meetings.values():
+        for participant in meeting.participants:
+            for code in (participant.country, participant.on_behalf_of):
+                if code and code not in facts.organisations:
+                    uses.append((code, meeting.origin_of("participants")))
+    for initiative in facts.initiatives.values():
+        for code in (initiative.proposed_by, initiative.on_behalf_of):
+            if code and code not in facts.organisations and code not in facts.people:
+                uses.append((code, initiative.origin))
     first: dict[str, Origin] = {}
     for code, origin in sorted(uses, key=lambda use: use[1]):
         if iso_country(code) is not None:
@@ -242,7 +253,8 @@ def resolve_countries(facts: Facts) -> tuple[dict[str, Country], list[Problem]]:
         country = Country(code=code, label=iso_names(code), source=[ISO_SOURCE], origin=first_use)
         override = facts.country_overrides.get(code)
         if override is not None:
-            country.label = {**country.label, **override.label}
+            country.label = {**country.label, **(override.label or {})}
+            country.names = override.names
             country.source = sorted({ISO_SOURCE, *(override.source or [])})
             country.origin = override.origin
         countries[code] = country

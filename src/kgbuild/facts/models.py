@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +12,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..temporal import Period, last_day
 from .problems import Origin
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -34,13 +34,8 @@ class PartialDate:
 
     @property
     def last_day(self) -> date:
-        """The last day the period could mean: 2019 -> 2019-12-31, for 'ends before it begins' checks."""
-        if self.precision == "year":
-            return date(self.value.year, 12, 31)
-        if self.precision == "month":
-            return date(self.value.year, self.value.month,
-                        calendar.monthrange(self.value.year, self.value.month)[1])
-        return self.value
+        """The last day the date could mean: 2019 -> 2019-12-31."""
+        return last_day(self.value, self.precision)
 
     def __str__(self) -> str:
         text = self.value.isoformat()
@@ -138,6 +133,63 @@ class Planned(Record):
                           "(a meeting ahead): its dates may then lie after the build day")
 
 
+class Name(Sourced):
+    """Another name of a resource: an official form, a former name, an acronym or a spelling a source uses.
+
+    A name that held only for a period has `since:` / `until:`, so a query can give the name in force
+    on an event's date (the capital of Kazakhstan was Nur-Sultan from 2019 to 2022).
+    """
+
+    label: LanguageMap = Field(description="the name by language tag", examples=[{"en": "Nur-Sultan"}])
+    kind: Literal["official", "former", "acronym", "short", "variant"] = Field(
+        default="variant", description="official: the full official form; former: no longer used (give until:); "
+        "acronym; short: a common short form; variant: another spelling a source uses")
+    since: DateField | None = None
+    until: DateField | None = None
+
+    @property
+    def period(self) -> Period:
+        return period_of(self.since, self.until)
+
+
+Rank = Literal["normal", "deprecated"]
+
+
+class Alternative(Sourced):
+    """A value another source gives for some of a record's keys; the record's own values are preferred.
+
+    Ranked as Wikidata ranks statements: the record's value is preferred, an alternative is `normal`
+    (a credible reading the record does not follow) or `deprecated` (known to be wrong).
+    """
+
+    rank: Rank = "normal"
+    note: str | None = Field(default=None, description="why the sources differ, or why this value is not preferred")
+
+    def values(self) -> dict[str, Any]:
+        """The keys this alternative gives a value for."""
+        return {key: value for key in type(self).model_fields
+                if key not in ALTERNATIVE_META and (value := getattr(self, key)) is not None}
+
+    @model_validator(mode="after")
+    def _gives_a_value(self) -> "Alternative":
+        if not any(getattr(self, key) is not None for key in type(self).model_fields if key not in ALTERNATIVE_META):
+            keys = ", ".join(key for key in type(self).model_fields if key not in ALTERNATIVE_META)
+            raise ValueError(f"an alternative gives another value for at least one of: {keys}")
+        return self
+
+
+ALTERNATIVE_META = ("source", "rank", "note")
+
+
+def period_of(since: PartialDate | None, until: PartialDate | None, attested: PartialDate | None = None) -> Period:
+    """The bounds a start (or, failing that, an attestation) and an end give (see kgbuild.temporal)."""
+    if since is not None:
+        earliest, latest = since.value, since.last_day
+    else:
+        earliest, latest = None, attested.last_day if attested is not None else None
+    return Period(earliest, latest, until.value if until else None, until.last_day if until else None)
+
+
 class Source(Record):
     """A publication facts are taken from; cited by id."""
 
@@ -145,27 +197,43 @@ class Source(Record):
     title: str = Field(min_length=1)
     publisher: str = Field(min_length=1)
     issued: DateField | None = None
-    accessed: DateField | None = Field(default=None, description="for an undated page: the day it was read; "
-                                       "it attests the state of affairs on that day")
+    accessed: DateField | None = Field(default=None, description="for an undated page: the day it was read; it "
+                                       "attests the state of affairs on that day")
     language: Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)] = Field(examples=["id", "en"])
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
     note: str | None = None
 
 
+Names = Annotated[list[Name], Field(description="other names: official forms, former names (with since/until), "
+                                    "acronyms and the spellings sources use")]
+
+
 class CountryOverride(Record):
-    """Names of a country that replace the ISO 3166 ones."""
+    """Names of a country that replace or add to the ISO 3166 ones."""
 
     code: CountryCode
-    label: LanguageMap
+    label: LanguageMap | None = None
+    names: Names = Field(default_factory=list)
     source: SourceIds | None = None
 
 
 class Place(Sourced):
-    """A city where meetings take place."""
+    """A city where meetings take place, under its present name (earlier names in `names:`)."""
 
     id: Slug
     label: Label
     country: CountryCode
+    names: Names = Field(default_factory=list)
+
+
+class Aim(Sourced):
+    """A stated aim of an organisation or a document, in the words of its source."""
+
+    label: Label
+
+
+class OrganisationAlternative(Alternative):
+    founded: DateField | None = None
 
 
 class Organisation(Sourced):
@@ -174,15 +242,25 @@ class Organisation(Sourced):
     id: Slug
     acronym: str | None = None
     label: Label
+    names: Names = Field(default_factory=list)
     description: LanguageMap | None = None
     founded: DateField | None = None
+    aims: list[Aim] = Field(default_factory=list, description="what the organisation says it aims at, each sourced")
+    alternatives: list[OrganisationAlternative] = Field(default_factory=list)
 
 
 class Person(Sourced):
     id: Slug
     label: Label
+    names: Names = Field(default_factory=list)
     role: LanguageMap | None = None
     country: CountryCode | None = None
+
+
+class MembershipAlternative(Alternative):
+    since: DateField | None = None
+    attested: DateField | None = None
+    until: DateField | None = None
 
 
 class Membership(Planned, Sourced):
@@ -199,6 +277,8 @@ class Membership(Planned, Sourced):
                                        "when its start is unknown")
     until: DateField | None = None
     note: str | None = None
+    alternatives: list[MembershipAlternative] = Field(default_factory=list, description="values other sources give "
+                                                      "(since, attested, until), each with its source and rank")
 
     @model_validator(mode="after")
     def _needs_a_date(self) -> "Membership":
@@ -212,11 +292,71 @@ class Membership(Planned, Sourced):
         """The earliest day the facts know the membership held: its start, else the day it is attested."""
         return self.since or self.attested  # type: ignore[return-value]
 
+    @property
+    def period(self) -> Period:
+        return period_of(self.since, self.until, self.attested)
+
+
+class ChairmanshipAlternative(Alternative):
+    since: DateField | None = None
+    until: DateField | None = None
+    theme: LanguageMap | None = None
+
 
 class Chairmanship(Planned, Sourced):
     chair: CountryCode
     since: DateField
     until: DateField | None = None
+    theme: LanguageMap | None = None
+    priorities: list[Label] = Field(default_factory=list, description="what the chair said its term would focus on")
+    alternatives: list[ChairmanshipAlternative] = Field(default_factory=list)
+
+    @property
+    def period(self) -> Period:
+        return period_of(self.since, self.until)
+
+
+class Participant(Sourced):
+    """Who took part in a meeting: a person, a country, an organisation, or a group the graph does not
+    hold as a resource (`group:`), with the role they had and on whose behalf they came."""
+
+    person: Slug | None = Field(default=None, description="a person id from facts/people.yaml")
+    country: CountryCode | None = None
+    # `organisation:` in YAML; named apart from Record.organisation, the organisation whose file holds it
+    body: Slug | None = Field(default=None, alias="organisation", description="an organisation id")
+    group: LanguageMap | None = Field(default=None, description="participants named only as a group, by language")
+    role: LanguageMap | None = None
+    on_behalf_of: Slug | None = Field(default=None, description="a country code or organisation id the participant represented")
+
+    @model_validator(mode="after")
+    def _names_one_participant(self) -> "Participant":
+        given = [key for key, value in (("person", self.person), ("country", self.country),
+                                        ("organisation", self.body), ("group", self.group)) if value is not None]
+        if len(given) != 1:
+            raise ValueError("a participant is exactly one of `person:`, `country:`, `organisation:` or `group:`"
+                             + (f"; this one gives {', '.join(given)}" if given else ""))
+        return self
+
+
+class AgendaItem(Sourced):
+    """One thing a meeting discussed, in order, with what it was about (documents, initiatives, organisations)."""
+
+    label: Label
+    about: list[Slug] = Field(default_factory=list, description="ids of the documents, initiatives, meetings or "
+                              "organisations the item was about")
+
+
+class DocumentDecision(Sourced):
+    """What a meeting did with a document: adopted it, reviewed it, or was (announced) to adopt it."""
+
+    document: Slug = Field(description="a document id")
+    outcome: Literal["adopted", "reviewed", "to-adopt"] = Field(description="adopted; reviewed; to-adopt: "
+                                                                "a source announced it for adoption")
+
+
+class MeetingAlternative(Alternative):
+    start: DateField | None = None
+    end: DateField | None = None
     theme: LanguageMap | None = None
 
 
@@ -227,21 +367,56 @@ class Meeting(Planned, Sourced):
     ordinal: int = Field(ge=1)
     start: DateField
     end: DateField | None = None
-    place: Slug = Field(description="a place id from facts/places.yaml")
+    place: Slug | None = Field(default=None, description="a place id from facts/places.yaml; "
+                               "leave out for a meeting held online")
+    online: bool = Field(default=False, description="true for a meeting held by video conference (no place)")
     venue: LanguageMap | None = None
     theme: LanguageMap | None = None
     label: LanguageMap | None = None
+    participants: list[Participant] = Field(default_factory=list)
+    agenda: list[AgendaItem] = Field(default_factory=list, description="what the meeting discussed, in order")
+    documents: list[DocumentDecision] = Field(default_factory=list, description="documents the meeting adopted, "
+                                              "reviewed or was to adopt")
+    alternatives: list[MeetingAlternative] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _held_somewhere(self) -> "Meeting":
+        if self.place is None and not self.online:
+            raise ValueError("a meeting needs `place:` (a place id), or `online: true` if it was held online")
+        if self.place is not None and self.online:
+            raise ValueError("a meeting held online has no `place:`; remove one of `place:` and `online: true`")
+        return self
+
+
+class DocumentAlternative(Alternative):
+    adopted_on: DateField | None = None
 
 
 class Document(Planned, Sourced):
-    """A declaration or other document of the file's organisation, with its ordered components."""
+    """A declaration or other document of the file's organisation, with its ordered components (if any)."""
 
     id: Slug
     kind: Literal["declaration", "document"] = "document"
     label: Label
+    names: Names = Field(default_factory=list)
+    description: LanguageMap | None = None
+    aims: list[Aim] = Field(default_factory=list, description="what the document says it aims at, each sourced")
     adopted_at: Slug | None = Field(default=None, description="a meeting id: cica-5, asean-31, cica-ministerial-6")
     adopted_on: DateField | None = None
     components: list[Label] = Field(default_factory=list, description="the components in order; position n is the n-th")
+    alternatives: list[DocumentAlternative] = Field(default_factory=list)
+
+
+class Initiative(Sourced):
+    """A proposal someone made, usually at a meeting: an idea the organisation's sources name and follow."""
+
+    id: Slug
+    label: Label
+    description: LanguageMap | None = None
+    proposed_by: Slug | None = Field(default=None, description="a person id (or a country code) who proposed it")
+    on_behalf_of: Slug | None = Field(default=None, description="a country code or organisation id")
+    proposed_at: Slug | None = Field(default=None, description="the meeting id where it was proposed (cica-5)")
+    proposed_on: DateField | None = None
 
 
 class Claim(Sourced):
@@ -269,7 +444,8 @@ SECTIONS: dict[str, tuple[type[Record], bool]] = {
     "chairmanships": (Chairmanship, True),
     "meetings": (Meeting, True),
     "documents": (Document, True),
+    "initiatives": (Initiative, True),
     "claims": (Claim, True),
 }
 # Sections that belong to the organisation a file is about.
-ORGANISATION_SECTIONS = ("memberships", "chairmanships", "meetings", "documents", "claims")
+ORGANISATION_SECTIONS = ("memberships", "chairmanships", "meetings", "documents", "initiatives", "claims")

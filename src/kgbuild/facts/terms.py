@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 from typing import Any, Iterator
 
+from pydantic import BaseModel
 from pyoxigraph import Literal, NamedNode
 
 from .collection import Facts
@@ -28,6 +29,7 @@ def _records(facts: Facts) -> Iterator[Record]:
     yield from facts.chairmanships
     yield from facts.meetings.values()
     yield from facts.documents.values()
+    yield from facts.initiatives.values()
     yield from facts.claims
 
 
@@ -82,6 +84,9 @@ def _values(key: str, value: Any) -> Iterator[tuple[str | None, str]]:
     elif isinstance(value, list):
         for item in value:
             yield from _values(key, item)
+    elif isinstance(value, BaseModel):  # a nested record: a name, a participant, an alternative value
+        for inner_key, inner in value:
+            yield from _values(inner_key, inner)
 
 
 def check_terms(facts: Facts) -> Iterator[Problem]:
