@@ -102,7 +102,8 @@ def check_ids(facts: Facts) -> Iterator[Problem]:
     """Ids are unique across kinds, and no organisation id is an ISO 3166-1 alpha-2 code."""
     first: dict[str, tuple[str, Origin]] = {}
     tables = (("source", facts.sources), ("place", facts.places), ("organisation", facts.organisations),
-              ("person", facts.people), ("meeting", facts.meetings), ("document", facts.documents))
+              ("person", facts.people), ("meeting", facts.meetings), ("document", facts.documents),
+              ("initiative", facts.initiatives))
     declared = sorted((record.origin, kind, key) for kind, table in tables for key, record in table.items())
     for origin, kind, key in declared:
         if key in first:
