@@ -124,6 +124,12 @@ def test_a_rejected_membership_does_not_upset_the_claims(tmp_path):
     assert len(problems) == 1 and problems[0].startswith("cica.yaml:4: unknown key 'sinse'")
 
 
+def test_an_empty_list_entry_declares_nothing(tmp_path):
+    problems, _ = report(tmp_path, sources=SOURCES + "  -\n", cica=CICA + "memberships:\n"
+                         "  - {member: kz, since: 1999, source: mina-2012}\n")
+    assert [problem.split(": ")[0] for problem in problems] == ["cica.yaml:3", "sources.yaml:4"]
+
+
 def test_a_meeting_rejected_for_its_ordinal_is_still_declared(tmp_path):
     problems, _ = report(tmp_path, cica=CICA + "meetings:\n"
                          "  - {series: summit, ordinal: first, start: 2002-06-04, place: dushanbe, source: mina-2021-10-07}\n"

@@ -123,13 +123,14 @@ def _reject(section: str, item: Any, organisation: str | None, facts: Facts) -> 
     """Note the id a rejected record declares, so that what refers to it is not reported as well."""
     if section == "memberships" and organisation:
         facts.doubtful.add(organisation)  # a count over its memberships would only repeat the mistake
-    fields = item if isinstance(item, dict) else {}
+    if not isinstance(item, dict):
+        return  # an empty entry or a bare value declares nothing
     if section == "meetings":
-        series, ordinal = fields.get("series"), fields.get("ordinal")
+        series, ordinal = item.get("series"), item.get("ordinal")
         identified = isinstance(series, str) and type(ordinal) is int and organisation
         facts.rejected[section].add(vocab.meeting_slug(organisation, series, ordinal) if identified else "*")
     elif section in _ID_KEYS:
-        key = fields.get(_ID_KEYS[section])
+        key = item.get(_ID_KEYS[section])
         facts.rejected[section].add(key if isinstance(key, str) else "*")  # "*": some id, unknown which
 
 
