@@ -10,7 +10,7 @@ from .. import vocab
 from .collection import Facts
 from .countries import ISO_SOURCE, describe_code, iso_country, unknown_code_problem
 from .models import Chairmanship, Claim, Membership, PartialDate, Record
-from .plausible import check_dates, check_ids, check_source_dates
+from .plausible import check_adopted_during_meeting, check_dates, check_ids, check_series, check_source_dates
 from .problems import Problem, did_you_mean
 from .terms import check_terms
 
@@ -22,8 +22,9 @@ def check_facts(facts: Facts) -> list[Problem]:
     read, and skip organisations whose memberships already hold a mistake (facts.doubtful).
     """
     problems: list[Problem] = []
-    always = (check_terms, check_ids, check_dates, check_periods, check_overlaps)
-    whole = (check_sources, check_references, check_claims, check_chairs_are_members, check_source_dates)
+    always = (check_terms, check_ids, check_dates, check_periods, check_overlaps, check_series)
+    whole = (check_sources, check_references, check_claims, check_chairs_are_members, check_adopted_during_meeting,
+             check_source_dates)
     for check in always + (() if facts.incomplete else whole):
         problems.extend(check(facts))  # in order: each may mark organisations doubtful for the next
     return problems
@@ -74,7 +75,7 @@ def check_references(facts: Facts) -> Iterator[Problem]:
         if person.country and iso_country(person.country) is None:
             yield unknown_code_problem(person.country, person.origin_of("country"), "country", used, organisations)
     for meeting in facts.meetings.values():
-        if not facts.declares("places", meeting.place):
+        if meeting.place is not None and not facts.declares("places", meeting.place):
             yield Problem(meeting.origin_of("place"), f"place: unknown place '{meeting.place}'{did_you_mean(meeting.place, facts.places)}; "
                                           "declare it in facts/places.yaml")
     for document in facts.documents.values():

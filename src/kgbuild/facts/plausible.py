@@ -5,10 +5,12 @@ Each rule is documented in docs/facts-format.md ("What validate checks").
 
 from __future__ import annotations
 
+import difflib
 import os
 from datetime import date, datetime, timezone
 from typing import Iterator
 
+from .. import vocab
 from .collection import Facts
 from .countries import describe_code, iso_country
 from .models import Membership, PartialDate, Planned, Record, Source
@@ -117,3 +119,33 @@ def check_ids(facts: Facts) -> Iterator[Problem]:
             yield Problem(organisation.origin_of("id"), (
                 f"id: organisation id '{organisation.id}' is also the ISO 3166-1 code of {describe_code(organisation.id)}, "
                 f"so `member: {organisation.id}` could mean either; give the organisation a longer id"))
+
+
+def check_adopted_during_meeting(facts: Facts) -> Iterator[Problem]:
+    """A document adopted at a meeting is adopted on a day of that meeting (as precise as both are written)."""
+    for document in facts.documents.values():
+        meeting = facts.meetings.get(document.adopted_at or "")
+        if meeting is None or document.adopted_on is None:
+            continue
+        last = (meeting.end or meeting.start).last_day
+        if document.adopted_on.last_day < meeting.start.value or document.adopted_on.value > last:
+            span = f"{meeting.start} to {meeting.end}" if meeting.end else f"{meeting.start}"
+            yield Problem(document.origin_of("adopted_on"), (
+                f"adopted_on: {document.adopted_on} is not during {document.adopted_at} ({span}, at {meeting.origin}), "
+                "where the document was adopted; correct the day or the meeting"))
+
+
+# Series every organisation shares; another series close to one of these is a slip of the keyboard.
+_COMMON_SERIES = ("summit", "ministerial")
+
+
+def check_series(facts: Facts) -> Iterator[Problem]:
+    """A meeting's series that is nearly `summit` or `ministerial` is misspelt (it would name another meeting)."""
+    for slug, meeting in facts.meetings.items():
+        if meeting.series in _COMMON_SERIES:
+            continue
+        meant = difflib.get_close_matches(meeting.series, _COMMON_SERIES, n=1, cutoff=0.75)
+        if meant:
+            facts.rejected["meetings"].add(vocab.meeting_slug(meeting.organisation, meant[0], meeting.ordinal))
+            yield Problem(meeting.origin_of("series"), f"series: '{meeting.series}' (did you mean '{meant[0]}'?); "
+                                                       f"as written, the meeting's id is {slug}")
