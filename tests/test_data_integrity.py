@@ -6,6 +6,7 @@ import json
 
 import jsonschema
 import pytest
+from pydantic import BaseModel
 import yaml
 
 from kgbuild.facts import collect_facts, load_facts
@@ -42,23 +43,33 @@ def test_file_matches_the_json_schema_editors_use(path):
 def _typed(value):
     """BaseLoader reads numbers as text; give ordinals and values back their numbers, as YAML would."""
     if isinstance(value, dict):
-        return {key: (int(item) if key in ("ordinal", "value") else (item == "true") if key == "complete" else _typed(item))
+        return {key: (int(item) if key in ("ordinal", "value") else (item == "true") if key in ("complete", "online") else _typed(item))
                 for key, item in value.items()}
     if isinstance(value, list):
         return [_typed(item) for item in value]
     return value
 
 
+def _cited(record) -> set[str]:
+    """The sources a record cites, and those of the records nested in it (names, alternatives, ...)."""
+    cited = set(getattr(record, "source", None) or [])
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        for inner in value if isinstance(value, list) else [value]:
+            if isinstance(inner, BaseModel):
+                cited |= _cited(inner)
+    return cited
+
+
 def test_every_declared_source_is_cited(facts):
     cited = set()
-    for group in (facts.places, facts.organisations, facts.people, facts.meetings, facts.documents):
+    for group in (facts.places, facts.organisations, facts.people, facts.meetings, facts.documents,
+                  facts.initiatives, facts.country_overrides):
         for record in group.values():
-            cited |= set(record.source)
+            cited |= _cited(record)
     for group in (facts.memberships, facts.chairmanships, facts.claims):
         for record in group:
-            cited |= set(record.source)
-    for override in facts.country_overrides.values():
-        cited |= set(override.source or [])
+            cited |= _cited(record)
     unused = [f"{source.origin}: {source.id}" for source in facts.sources.values() if source.id not in cited]
     assert unused == []
 

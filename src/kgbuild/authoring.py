@@ -1,6 +1,6 @@
 """Authoring help for maintainers: add one record to the right facts file, in the file's own style, checked.
 
-`kgbuild new member|meeting|chair|source` lands here. The record is inserted as text, line by line,
+`kgbuild new member|meeting|chair|source|initiative` lands here. The record is inserted as text, line by line,
 so every other line of the file (comments, blank lines, quoting, order) stays byte for byte as it
 was: organisation records as one flow-style line after the last record of their group (a new
 observer after the last observer), sources as a block after the last source. Then the whole folder
@@ -30,8 +30,9 @@ SECTION_LINE = re.compile(r"^([A-Za-z_][\w-]*):")
 ITEM_LINE = re.compile(r"^(\s*)- ")
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)")
 # What each kind of record is called on the command line, and the section it goes in.
-SECTIONS = {"member": "memberships", "meeting": "meetings", "chair": "chairmanships", "source": "sources"}
-DATE_KEYS = ("since", "until", "attested", "start", "end", "issued")
+SECTIONS = {"member": "memberships", "meeting": "meetings", "chair": "chairmanships", "source": "sources",
+            "initiative": "initiatives"}
+DATE_KEYS = ("since", "until", "attested", "start", "end", "issued", "accessed", "proposed_on")
 
 
 class AuthoringError(Exception):
@@ -56,7 +57,7 @@ class Added:
 
 
 def add_record(facts_dir: Path, kind: str, fields: dict[str, Any], organisation: str | None = None) -> Added:
-    """Add one record of `kind` (member, meeting, chair, source) with these fields, in their order.
+    """Add one record of `kind` (member, meeting, chair, source, initiative) with these fields, in their order.
 
     Empty fields are left out; a list of one source is written as the bare id.
 
@@ -111,7 +112,7 @@ def normalise(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
     as a bare number (`since: 2011`), one source as a bare id and several as a list."""
     record: dict[str, Any] = {}
     for key, value in fields.items():
-        if value in (None, "", [], ()) or (kind == "member" and key == "status" and value == "full"):
+        if value in (None, "", [], (), {}) or (kind == "member" and key == "status" and value == "full"):
             continue
         if isinstance(value, (list, tuple)):
             value = value[0] if len(value) == 1 else list(value)

@@ -281,16 +281,40 @@ def new_member(config, facts_dir, org, country, member_id, status, since, attest
 @click.option("--ordinal", type=click.IntRange(min=1), required=True, help="its number in the series")
 @click.option("--start", required=True, help="first day: YYYY-MM-DD (or YYYY-MM, YYYY)")
 @click.option("--end", help="last day, when it lasted more than one")
-@click.option("--place", required=True, help="a place id from facts/places.yaml")
+@click.option("--place", help="a place id from facts/places.yaml")
+@click.option("--online", is_flag=True, help="instead of --place: the meeting was held online")
 @click.option("--theme-en", help="its theme in English")
 @click.option("--theme-id", help="its theme in Indonesian")
 @click.option("--source", multiple=True, required=True, help="a source id from facts/sources.yaml (repeatable)")
 @click.pass_obj
-def new_meeting(config, facts_dir, org, series, ordinal, start, end, place, theme_en, theme_id, source) -> None:
-    """Add a summit or other numbered meeting of ORG."""
+def new_meeting(config, facts_dir, org, series, ordinal, start, end, place, online, theme_en, theme_id, source) -> None:
+    """Add a summit or other numbered meeting of ORG, held in a place or online."""
+    if bool(place) == online:
+        raise click.UsageError("give where the meeting was held as --place PLACE_ID, or --online (one of them)")
     theme = {language: text for language, text in (("en", theme_en), ("id", theme_id)) if text}
     _add(config, facts_dir, "meeting", {"series": series, "ordinal": ordinal, "start": start, "end": end,
-                                        "place": place, "theme": theme, "source": source}, org)
+                                        "place": place, "online": online or None, "theme": theme, "source": source}, org)
+
+
+@new.command("initiative")
+@_facts_option
+@click.option("--org", required=True, help="the organisation the initiative concerns: its file is facts/ORG.yaml")
+@click.option("--id", "initiative_id", required=True, help="how records cite it: lower-case, digits and '-'")
+@click.option("--label-en", required=True, help="what was proposed, in English")
+@click.option("--label-id", help="the same in Indonesian")
+@click.option("--proposed-by", help="a person id (or a country code) who proposed it")
+@click.option("--on-behalf-of", help="a country code or organisation id")
+@click.option("--proposed-at", help="the meeting id where it was proposed (cica-5)")
+@click.option("--proposed-on", help="the day: YYYY-MM-DD (or YYYY-MM, YYYY)")
+@click.option("--source", multiple=True, required=True, help="a source id from facts/sources.yaml (repeatable)")
+@click.pass_obj
+def new_initiative(config, facts_dir, org, initiative_id, label_en, label_id, proposed_by, on_behalf_of, proposed_at,
+                   proposed_on, source) -> None:
+    """Add an initiative (a proposal someone made) to ORG's file."""
+    label = {language: text for language, text in (("en", label_en), ("id", label_id)) if text}
+    _add(config, facts_dir, "initiative", {"id": initiative_id, "label": label, "proposed_by": proposed_by,
+                                           "on_behalf_of": on_behalf_of, "proposed_at": proposed_at,
+                                           "proposed_on": proposed_on, "source": source}, org)
 
 
 @new.command("chair")

@@ -14,8 +14,8 @@ force on any day before its attestation and certainly from the attestation on. A
 force) has neither end bound.
 
 The graph carries these four bounds as `kg:startDate` / `kg:latestStartDate` and `kg:endDate` /
-`kg:latestEndDate`; CERTAINLY and POSSIBLY below are the same rule as SPARQL, for stored queries,
-checks and pictures alike. This module imports nothing of kgbuild, so the query processes can use it.
+`kg:latestEndDate`; certainly_sparql and possibly_sparql below are the same rule as SPARQL, for
+stored queries, checks and pictures alike. This module imports nothing of kgbuild, so the query processes can use it.
 """
 
 from __future__ import annotations
@@ -24,14 +24,32 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-# SPARQL filters over ?start ?latestStart ?end ?latestEnd (each OPTIONAL) and the day ?day.
-CERTAINLY = "(BOUND(?latestStart) && ?latestStart <= ?day && (!BOUND(?end) || ?day < ?end))"
-POSSIBLY = "((!BOUND(?start) || ?start <= ?day) && (!BOUND(?latestEnd) || ?day < ?latestEnd))"
-# The OPTIONAL patterns that bind those variables for a period ?period.
+
+
+def certainly_sparql(day: str) -> str:
+    """The SPARQL condition 'certainly in force on day', over ?start ?latestStart ?end ?latestEnd (BOUNDS).
+
+    >>> certainly_sparql("?asOf")
+    '(BOUND(?latestStart) && ?latestStart <= ?asOf && (!BOUND(?end) || ?asOf < ?end))'
+    """
+    return f"(BOUND(?latestStart) && ?latestStart <= {day} && (!BOUND(?end) || {day} < ?end))"
+
+
+def possibly_sparql(day: str) -> str:
+    """The SPARQL condition 'possibly in force on day' (see certainly_sparql).
+
+    >>> possibly_sparql("?asOf")
+    '((!BOUND(?start) || ?start <= ?asOf) && (!BOUND(?latestEnd) || ?asOf < ?latestEnd))'
+    """
+    return f"((!BOUND(?start) || ?start <= {day}) && (!BOUND(?latestEnd) || {day} < ?latestEnd))"
+
+
+# The OPTIONAL patterns that bind those variables for a period ?period. (A stored query compares with
+# its parameter directly: a value bound by substitution is not seen by BIND in pyoxigraph.)
 BOUNDS = """OPTIONAL { ?period kg:startDate ?start }
-OPTIONAL { ?period kg:latestStartDate ?latestStart }
-OPTIONAL { ?period kg:endDate ?end }
-OPTIONAL { ?period kg:latestEndDate ?latestEnd }"""
+  OPTIONAL { ?period kg:latestStartDate ?latestStart }
+  OPTIONAL { ?period kg:endDate ?end }
+  OPTIONAL { ?period kg:latestEndDate ?latestEnd }"""
 
 
 def last_day(first: date, precision: str) -> date:

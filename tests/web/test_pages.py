@@ -72,3 +72,24 @@ def test_organisation_membership_chart_counts_members_over_time(server):
 def test_pages_of_other_kinds_have_no_pictures(server):
     html = server.get("/id/country/kz", headers={"Accept": "text/html"}).text
     assert '<svg class="timeline"' not in html
+
+
+def test_membership_chart_draws_what_is_only_possible_apart(server):
+    # chinadaily-2014-05-20: Iraq and Vietnam joined at the Istanbul summit of June 2010 (a month, not a day),
+    # and the 1999 founders are counted 15 by some sources and 16 by another: between the certain and
+    # the possible count of full members there is a gap, drawn as a dashed line of its own
+    html = server.get("/id/organisation/cica", headers={"Accept": "text/html"}).text
+    chart = svg_of(html, "membership")
+    classes = [node.get("class") for node in chart.iter(SVG + "polyline")]
+    assert "series full" in classes and "series full possible" in classes
+    assert any(t.startswith("full members, possibly (now") for t in texts(chart))
+
+
+def test_timeline_shades_a_chair_term_known_only_to_the_month(server):
+    # theicaf-2022-02-09 and chinadaily-2014-05-20: Turkey chaired CICA from the June 2010 summit to May 2014,
+    # known to the month at both ends
+    html = server.get("/id/organisation/cica", headers={"Accept": "text/html"}).text
+    timeline = svg_of(html, "timeline")
+    turkey = next(group for group in timeline.iter(SVG + "g")
+                  if any("chair 2010-06-01..2010-06-30 to 2014-05-01..2014-05-31" in t for t in texts(group)))
+    assert len([rect for rect in turkey.iter(SVG + "rect") if rect.get("class") == "uncertain"]) == 2

@@ -165,3 +165,14 @@ def test_documents_kept_between_requests_still_follow_accept_and_language(crowde
         assert as_jsonld.headers["ETag"] != as_turtle.headers["ETag"]
         assert crowded_server.get("/id/country/zz", headers={"Accept": "image/png"}).status_code == 406
         assert crowded_server.get("/id/country/nowhere", headers={"Accept": "image/png"}).status_code == 404
+
+
+def test_a_meeting_page_names_its_city_as_it_was_called_then(server):
+    # mina-2021-10-07: the 6th ministerial meeting, 11-12 October 2021, in Nur-Sultan; tass-2022-09-19: the
+    # city was Nur-Sultan from 23 March 2019 until Astana came back on 19 September 2022
+    html = server.get("/id/meeting/cica-ministerial-6", headers={"Accept": "text/html"}).text
+    section = html[html.index('<section class="names-then">'):]
+    section = section[:section.index("</section>")]
+    assert "Astana" in section and "<strong>Nur-Sultan</strong> on 2021-10-11" in section
+    # the 4th (Astana, 12 September 2012, kemlu-astana-2012-09) was held before the renaming
+    assert 'class="names-then"' not in server.get("/id/meeting/cica-ministerial-4", headers={"Accept": "text/html"}).text

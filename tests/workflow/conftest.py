@@ -31,8 +31,8 @@ def plant_changes(facts: Path) -> None:
     text = cica.read_text("utf-8")
     for old, new in [
         (SAUDI_OBSERVER, GEORGIA_OBSERVER),
-        ("{member: tm, status: observer, since: 2021-06,", "{member: tm, status: observer, since: 2021-07,"),
-        ("en: Partnership for Security and Development in Asia}", "en: Planted theme}"),
+        ("    status: observer\n    since: 2021-06\n", "    status: observer\n    since: 2021-07\n"),
+        ("en: Partnership for Security and Development in Asia}\n    priorities:", "en: Planted theme}\n    priorities:"),
     ]:
         assert text.count(old) == 1, old
         text = text.replace(old, new)

@@ -37,7 +37,7 @@ def test_new_observer_goes_after_the_last_observer_state_and_nothing_else_moves(
     lines, inserted = added_lines(before, cica.read_bytes())
     assert inserted == [b"  - {member: ge, status: observer, since: 2024-03-01, source: theicaf-2022-02-09}\n"]
     previous = before.splitlines()[lines[0] - 1]
-    assert previous.startswith(b"  - {member: ph, status: observer")  # the last observer state
+    assert previous.startswith(b"  - {member: la, status: observer")  # the last observer state
     assert f"cica.yaml:{lines[0] + 1}:" in result.stdout
 
 
@@ -101,15 +101,16 @@ def test_new_source_is_a_block_like_its_neighbours(runner, real_facts_copy):
 def test_new_meeting_and_chair_are_one_line_each(runner, real_facts_copy):
     cica = real_facts_copy / "cica.yaml"
     before = cica.read_bytes()
+    # planted test data: no source names an eighth ministerial meeting
     result = runner.invoke(cli, ["new", "meeting", "--facts", str(real_facts_copy), "--org", "cica", "--series",
-                                 "ministerial", "--ordinal", "7", "--start", "2024-12-17", "--place", "astana",
+                                 "ministerial", "--ordinal", "8", "--start", "2025-12-17", "--place", "astana",
                                  "--theme-en", "Planted: theme", "--source", "astanatimes-2024-12-17"])
     assert result.exit_code == 0, result.output
     lines, inserted = added_lines(before, cica.read_bytes())
-    assert inserted == [b'  - {series: ministerial, ordinal: 7, start: 2024-12-17, place: astana, '
+    assert inserted == [b'  - {series: ministerial, ordinal: 8, start: 2025-12-17, place: astana, '
                         b'theme: {en: "Planted: theme"}, source: astanatimes-2024-12-17}\n']
-    assert before.splitlines()[lines[0] - 1].startswith(b"    source: [mina-2021-10-07, s-cica-sixth-ministerial")
-    assert "cica-ministerial-7" in load_facts(real_facts_copy).meetings
+    assert before.splitlines()[lines[0] - 1].startswith(b"    source: [s-cica-press-2024-12-17, trend-2024-12-17")
+    assert "cica-ministerial-8" in load_facts(real_facts_copy).meetings
     middle = cica.read_bytes()
     result = runner.invoke(cli, ["new", "chair", "--facts", str(real_facts_copy), "--org", "cica", "--country", "az",
                                  "--since", "2024-12-17", "--source", "astanatimes-2024-12-17"])
@@ -138,3 +139,38 @@ def test_every_value_reads_back_as_written(value):
 def test_plain_values_stay_plain():
     assert [yaml_scalar(value) for value in ("kz", "2022-10-13", "United Nations", 7)] == ["kz", "2022-10-13", "United Nations", "7"]
     assert format_record({"member": "no", "since": 2024, "source": "x"}, "  ", block=False) == ['  - {member: "no", since: 2024, source: x}']
+
+
+def test_new_online_meeting_has_no_place(runner, real_facts_copy):
+    cica = real_facts_copy / "cica.yaml"
+    before = cica.read_bytes()
+    # planted test data: no source names an eighth ministerial meeting
+    result = runner.invoke(cli, ["new", "meeting", "--facts", str(real_facts_copy), "--org", "cica", "--series",
+                                 "ministerial", "--ordinal", "8", "--start", "2025-12-17", "--online",
+                                 "--source", "astanatimes-2024-12-17"])
+    assert result.exit_code == 0, result.output
+    _, inserted = added_lines(before, cica.read_bytes())
+    assert inserted == [b"  - {series: ministerial, ordinal: 8, start: 2025-12-17, online: true, "
+                        b"source: astanatimes-2024-12-17}\n"]
+    meeting = load_facts(real_facts_copy).meetings["cica-ministerial-8"]
+    assert meeting.online and meeting.place is None
+    both = runner.invoke(cli, ["new", "meeting", "--facts", str(real_facts_copy), "--org", "cica", "--series",
+                               "ministerial", "--ordinal", "9", "--start", "2025-12-18", "--online", "--place", "astana",
+                               "--source", "astanatimes-2024-12-17"])
+    assert both.exit_code == 2 and "--place PLACE_ID, or --online" in both.output
+
+
+def test_new_initiative_goes_after_the_last_initiative(runner, real_facts_copy):
+    cica = real_facts_copy / "cica.yaml"
+    before = cica.read_bytes()
+    # planted test data: a proposal no source reports
+    result = runner.invoke(cli, ["new", "initiative", "--facts", str(real_facts_copy), "--org", "cica",
+                                 "--id", "planted-initiative", "--label-en", "Planted: a proposal",
+                                 "--proposed-by", "kassym-jomart-tokayev", "--proposed-at", "cica-6",
+                                 "--proposed-on", "2022-10-13", "--source", "inform-kz-2022-10-13-summit"])
+    assert result.exit_code == 0, result.output
+    lines, inserted = added_lines(before, cica.read_bytes())
+    assert inserted == [b'  - {id: planted-initiative, label: {en: "Planted: a proposal"}, proposed_by: kassym-jomart-tokayev, '
+                        b'proposed_at: cica-6, proposed_on: 2022-10-13, source: inform-kz-2022-10-13-summit}\n']
+    initiative = load_facts(real_facts_copy).initiatives["planted-initiative"]
+    assert initiative.proposed_at == "cica-6" and initiative.organisation == "cica"

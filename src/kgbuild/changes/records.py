@@ -73,6 +73,8 @@ def plain(value: Any) -> Any:
     """A record value as JSON: dates in the precision written, maps and lists kept."""
     if isinstance(value, PartialDate):
         return str(value)
+    if isinstance(value, Record):  # a record nested in another: a name, an alternative, a participant
+        return _fields(value)
     if isinstance(value, dict):
         return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -166,7 +168,7 @@ def snapshot_facts(facts: Facts, label: str, folder_name: str = "facts") -> Snap
         add(source, "source", "sources", source.id, f"source {source.id} ({source.publisher}{issued})",
             f"source/{source.id}")
     for code, override in facts.country_overrides.items():
-        add(override, "country", "countries", code, f"name of {code.upper()} ({override.label.get('en', '')})",
+        add(override, "country", "countries", code, f"name of {code.upper()} ({(override.label or {}).get('en', '')})",
             f"country/{code}")
     for place in facts.places.values():
         add(place, "place", "places", place.id, f"place {place.label['en']} ({namer.country(place.country)})",
@@ -200,12 +202,16 @@ def snapshot_facts(facts: Facts, label: str, folder_name: str = "facts") -> Snap
         series = {"summit": "summit", "ministerial": "ministerial meeting"}.get(meeting.series, f"{meeting.series} meeting")
         when = f"{meeting.start}" + (f" to {meeting.end}" if meeting.end and meeting.end != meeting.start else "")
         add(meeting, "meeting", namer.organisation(meeting.organisation), slug,
-            f"{ordinal(meeting.ordinal)} {series} ({slug}), {when} in {namer.place(meeting.place)}",
+            f"{ordinal(meeting.ordinal)} {series} ({slug}), {when} "
+            + (f"in {namer.place(meeting.place)}" if meeting.place else "online"),
             f"{vocab.meeting_kind(meeting.series)}/{slug}")
     for document in facts.documents.values():
         kind = "declaration" if document.kind == "declaration" else "document"
         add(document, "document", namer.organisation(document.organisation), document.id,
             f"{kind} {document.label['en']!r} ({document.id})", f"{kind}/{document.id}")
+    for initiative in facts.initiatives.values():
+        add(initiative, "initiative", namer.organisation(initiative.organisation), initiative.id,
+            f"initiative {initiative.label['en']!r} ({initiative.id})", f"initiative/{initiative.id}")
     for claim in facts.claims:
         records.append(_claim_record(claim, namer, folder_name))
     return Snapshot(label=label, records=records)

@@ -10,6 +10,7 @@ from .. import vocab
 from .collection import Facts
 from .countries import ISO_SOURCE, describe_code, iso_country, unknown_code_problem
 from .models import Chairmanship, Claim, Membership, PartialDate, Record
+from .nested import check_nested
 from .plausible import check_adopted_during_meeting, check_dates, check_ids, check_series, check_source_dates
 from .problems import Problem, did_you_mean
 from .terms import check_terms
@@ -23,8 +24,8 @@ def check_facts(facts: Facts) -> list[Problem]:
     """
     problems: list[Problem] = []
     always = (check_terms, check_ids, check_dates, check_periods, check_overlaps, check_series)
-    whole = (check_sources, check_references, check_claims, check_chairs_are_members, check_adopted_during_meeting,
-             check_source_dates)
+    whole = (check_sources, check_references, check_nested, check_claims, check_chairs_are_members,
+             check_adopted_during_meeting, check_source_dates)
     for check in always + (() if facts.incomplete else whole):
         problems.extend(check(facts))  # in order: each may mark organisations doubtful for the next
     return problems

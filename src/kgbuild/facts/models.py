@@ -342,6 +342,7 @@ class AgendaItem(Sourced):
     """One thing a meeting discussed, in order, with what it was about (documents, initiatives, organisations)."""
 
     label: Label
+    description: LanguageMap | None = Field(default=None, description="what was said or decided on it")
     about: list[Slug] = Field(default_factory=list, description="ids of the documents, initiatives, meetings or "
                               "organisations the item was about")
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from .countries import ISO_SOURCE, all_codes
 from .loader import Facts
 from .models import (
-    Chairmanship, Claim, CountryOverride, Document, Meeting, Membership, Organisation, Person, Place, Source,
+    Chairmanship, Claim, CountryOverride, Document, Initiative, Meeting, Membership, Organisation, Person, Place, Source,
 )
 
 SCHEMA_ID = "https://w3id.org/kgbuild/schema/facts.schema.json"
@@ -30,6 +30,7 @@ class FactsFile(BaseModel):
     chairmanships: list[Chairmanship] | None = None
     meetings: list[Meeting] | None = None
     documents: list[Document] | None = None
+    initiatives: list[Initiative] | None = None
     claims: list[Claim] | None = None
 
 
@@ -53,7 +54,10 @@ def facts_schema(facts: Facts | None = None) -> dict[str, Any]:
             if "source" in properties:
                 properties["source"] = {**one_source, "description": properties["source"].get("description", "")}
         _restrict(definitions, "Membership", "member", [*codes, *facts.organisations])
-        _restrict(definitions, "Meeting", "place", facts.places)
+        _restrict(definitions, "Meeting", "place", facts.places, nullable=True)
+        _restrict(definitions, "DocumentDecision", "document", facts.documents)
+        _restrict(definitions, "Initiative", "proposed_at", facts.meetings, nullable=True)
+        _restrict(definitions, "Participant", "person", facts.people, nullable=True)
         _restrict(definitions, "Document", "adopted_at", facts.meetings, nullable=True)
         _restrict(definitions, "Claim", "document", facts.documents, nullable=True)
     for model, key in (("Chairmanship", "chair"), ("Place", "country"), ("CountryOverride", "code")):

@@ -161,6 +161,7 @@ class Mapper:
         self._origin: Origin | None = None
         self._subject: str | None = None
         self._iris: dict[tuple[str, str], str] = {}
+        self._claim_slugs: set[str] = set()
 
     # -- helpers -------------------------------------------------------------------------------
     def iri(self, kind: str, slug: str) -> str:
@@ -212,12 +213,10 @@ class Mapper:
         country = self.facts.countries.get(code)
         if country is None:
             return self.org_name(code)
-        if on is not None:
-            for name in country.names:
-                if language in name.label and name.since and name.period.certainly(on):
-                    return name.label[language]
-                if language in name.label and name.until and not name.since and on < name.until.value:
-                    return name.label[language]
+        for name in country.names if on is not None else ():
+            # a former name possibly in force on the day is the name of the time (Turkey in 2010)
+            if name.kind == "former" and language in name.label and name.period.possibly(on):
+                return name.label[language]
         return country.label.get(language, country.label["en"])
 
     # -- names, ranked statements -----------------------------------------------------------------
@@ -251,8 +250,12 @@ class Mapper:
         subject = self._subject
         keys = [key for key in type(alternatives[0]).model_fields if any(key in alt.values() for alt in alternatives)]
         for key in keys:
-            ranked = [("preferred", getattr(record, key, None), record.source, None)]
-            ranked += [(alt.rank, alt.values()[key], alt.source, alt.note) for alt in alternatives if key in alt.values()]
+            others = [alt for alt in alternatives if key in alt.values()]
+            # a source the record cites for an alternative value supports that one, not the preferred value
+            against = {source for alt in others for source in alt.source}
+            preferred_sources = [source for source in record.source if source not in against] or record.source
+            ranked = [("preferred", getattr(record, key, None), preferred_sources, None)]
+            ranked += [(alt.rank, alt.values()[key], alt.source, alt.note) for alt in others]
             for index, (rank, value, source_ids, note) in enumerate(ranked):
                 if value is None:
                     continue
@@ -448,6 +451,7 @@ class Mapper:
             self.add(k(KG.hasAgendaItem), iri, subject=subject)
             self.start(iri, meeting.origin, k(KG.AgendaItem))
             self.labels(item.label)
+            self.labels(item.description, k(KG.description))
             self.add(k(KG.agendaOf), subject)
             self.add(k(KG.position), nt_literal(str(position), datatype=_INTEGER))
             for about in item.about:
@@ -571,6 +575,9 @@ class Mapper:
             about = self.iri("organisation", about_slug)
         slug = vocab.claim_slug(about_slug, claim.count, claim.status, claim.kind,
                                 str(claim.as_of.value) if claim.as_of else None)
+        if slug in self._claim_slugs:  # sources that disagree on one figure: each claim by its value
+            slug = f"{slug}-{claim.value}"
+        self._claim_slugs.add(slug)
         self.start(self.iri("claim", slug), claim.origin, k(KG.Claim))
         subject = self.org_name(about_slug) if claim.count == "members" else about_slug
         when_en = f" on {claim.as_of}" if claim.as_of else ""

@@ -12,6 +12,7 @@ from .headers import entity_tag, mark, not_modified
 from .negotiation import GRAPH_FORMATS, HTML, choose_format, format_by_extension
 from .pagecache import Rendered, RenderedPages
 from .pictures import organisation_pictures
+from .timenames import names_then
 from .terms import Cell, all_prefixes, cell, pick_label, requested_language
 
 bp = Blueprint("linkeddata", __name__)
@@ -117,6 +118,9 @@ def _page(description: Description, kind: str, slug: str, language: str) -> str:
     pictures = None
     if any(s.other == ORGANISATION for s in description.types):
         pictures = organisation_pictures(description.iri.value, language)
+    labelled = {s.other: s.other_labels for s in description.outgoing}
+    then = [{"other": shown(n.other, labelled.get(n.other, ())), "name": n.name.value, "day": n.day}
+            for n in names_then(current_build(), description.iri, language)]
     more = None
     if description.incoming_total > len(description.incoming):
         more = url_for("sparql.endpoint", query=description.incoming_query)
@@ -125,7 +129,7 @@ def _page(description: Description, kind: str, slug: str, language: str) -> str:
         title=pick_label(description.labels, language) or slug,
         labels=sorted(((label.language or "", label.value) for label in description.labels)),
         types=types, groups=list(groups.values()), referrers=referrers, referrers_total=description.incoming_total,
-        all_referrers=more, sources=sources, pictures=pictures, formats=GRAPH_FORMATS,
+        all_referrers=more, sources=sources, pictures=pictures, formats=GRAPH_FORMATS, then=then,
     )
 
 

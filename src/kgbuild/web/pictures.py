@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..store import BuiltStore
+from ..temporal import Period
 from ..vocab import KG
 from .dataset import build_cache, current_build, keep, local_href
 from .labels import labels_of
@@ -22,15 +23,18 @@ WIDTH, LEFT, RIGHT = 820, 90, 30
 PICTURES_KEPT = 4_000  # organisations x languages a worker keeps drawn (a few kB each)
 PREFIX = f"PREFIX kg: <{KG._NS}>\n"
 # The organisation comes first in each pattern: it is what makes the query selective.
-CHAIRS = PREFIX + """SELECT DISTINCT ?chairmanship ?chair ?start ?end WHERE {{
-  ?chairmanship kg:chairOf {org} . ?chairmanship kg:chair ?chair ; kg:startDate ?start
-  OPTIONAL {{ ?chairmanship kg:endDate ?end }} }}"""
+# A period's four bounds (kgbuild.temporal): what the pictures draw as certain and as uncertain.
+BOUNDS = """OPTIONAL {{ ?period kg:startDate ?start }} OPTIONAL {{ ?period kg:latestStartDate ?latestStart }}
+  OPTIONAL {{ ?period kg:endDate ?end }} OPTIONAL {{ ?period kg:latestEndDate ?latestEnd }}"""
+CHAIRS = PREFIX + """SELECT DISTINCT ?period ?chair ?start ?latestStart ?end ?latestEnd WHERE {{
+  ?period kg:chairOf {org} . ?period kg:chair ?chair
+  """ + BOUNDS + """ }}"""
 SUMMITS = PREFIX + """SELECT DISTINCT ?summit ?ordinal ?start ?place WHERE {{
   ?summit kg:organisedBy {org} . ?summit a kg:Summit ; kg:startDate ?start
   OPTIONAL {{ ?summit kg:ordinal ?ordinal }} OPTIONAL {{ ?summit kg:location ?place }} }}"""
-MEMBERSHIPS = PREFIX + """SELECT DISTINCT ?membership ?status ?start ?end WHERE {{
-  ?membership kg:organisation {org} . ?membership kg:status ?status
-  OPTIONAL {{ ?membership kg:startDate ?start }} OPTIONAL {{ ?membership kg:endDate ?end }} }}"""
+MEMBERSHIPS = PREFIX + """SELECT DISTINCT ?period ?status ?start ?latestStart ?end ?latestEnd WHERE {{
+  ?period kg:organisation {org} . ?period kg:status ?status
+  """ + BOUNDS + """ }}"""
 STATUSES = ((str(KG.FullMember), "full members", "full"), (str(KG.Observer), "observers", "observer"),
             (str(KG.Partner), "partners", "partner"))
 
@@ -68,6 +72,7 @@ class Bar:
     label: str
     title: str
     href: str
+    uncertain: list[tuple[float, float]] = field(default_factory=list)  # (x, width) stretches of an uncertain start or end
 
 
 @dataclass
@@ -130,27 +135,42 @@ def _build_day(report: dict) -> dt.date:
         return dt.date.today()
 
 
+def _period(row) -> Period:
+    return Period(_date(row["start"]), _date(row["latestStart"]), _date(row["end"]), _date(row["latestEnd"]))
+
+
 def _draw(build: BuiltStore, org: ox.NamedNode, language: str) -> Pictures:
     """Gather and lay out an organisation's timeline and membership chart."""
     today = _build_day(build.report)
-    chairs = {row["chairmanship"]: row for row in build.query(CHAIRS.format(org=org))}
+    chairs = {row["period"]: row for row in build.query(CHAIRS.format(org=org))}
     summits = {row["summit"]: row for row in build.query(SUMMITS.format(org=org))}
-    memberships = {row["membership"]: row for row in build.query(MEMBERSHIPS.format(org=org))}
+    memberships = [_Held(str(row["status"].value), _period(row)) for row in build.query(MEMBERSHIPS.format(org=org))]
     labels = labels_of(build, [*(row["chair"] for row in chairs.values()), *(row["place"] for row in summits.values())])
-    dates = [d for row in chairs.values() for d in (_date(row["start"]), _date(row["end"])) if d]
+    chair_periods = {iri: _period(row) for iri, row in chairs.items()}
+    dates = [d for period in [*chair_periods.values(), *(held.period for held in memberships)]
+             for d in (period.earliest_start, period.latest_start, period.earliest_end, period.latest_end) if d]
     dates += [d for row in summits.values() if (d := _date(row["start"]))]
-    dates += [d for row in memberships.values() for d in (_date(row["start"]), _date(row["end"])) if d]
     if not dates:
         return Pictures()
     scale = Scale(dt.date(min(dates).year, 1, 1), dt.date(max(max(dates), today).year + 1, 1, 1))
     pictures = Pictures(ticks=scale.year_ticks(), chart_ticks=scale.year_ticks())
-    for row in sorted(chairs.values(), key=lambda row: _date(row["start"])):
-        start, end = _date(row["start"]), _date(row["end"]) or today
+    for iri, row in sorted(chairs.items(), key=lambda item: chair_periods[item[0]].latest_start or today):
+        period = chair_periods[iri]
+        start = period.earliest_start or period.latest_start or today
+        end = period.latest_end or today
         name = pick_label(labels.get(row["chair"], ()), language) or row["chair"].value.rsplit("/", 1)[-1]
-        until = _date(row["end"]).isoformat() if _date(row["end"]) else "now"
+        until = period.earliest_end.isoformat() if period.earliest_end else "now"
+        if period.uncertain_end and period.latest_end:
+            until = f"{period.earliest_end.isoformat()}..{period.latest_end.isoformat()}"
+        begun = start.isoformat() if not period.uncertain_start else f"{start.isoformat()}..{period.latest_start}"
         x0, x1 = scale.x(start), scale.x(max(end, start))
-        pictures.bars.append(Bar(x0, max(x1 - x0, 2.0), name, f"{name}: chair {start.isoformat()} to {until}",
-                                 local_href(row["chair"].value)))
+        bar = Bar(x0, max(x1 - x0, 2.0), name, f"{name}: chair {begun} to {until}", local_href(row["chair"].value))
+        # the stretches where the sources leave the start or end open to a month or a year
+        if period.uncertain_start and period.latest_start:
+            bar.uncertain.append((x0, scale.x(period.latest_start) - x0))
+        if period.uncertain_end and period.earliest_end and period.latest_end:
+            bar.uncertain.append((scale.x(period.earliest_end), scale.x(period.latest_end) - scale.x(period.earliest_end)))
+        pictures.bars.append(bar)
     for position, row in enumerate(sorted(summits.values(), key=lambda row: _date(row["start"]))):
         start = _date(row["start"])
         ordinal = int(row["ordinal"].value) if row["ordinal"] is not None else position + 1
@@ -158,19 +178,29 @@ def _draw(build: BuiltStore, org: ox.NamedNode, language: str) -> Pictures:
         title = f"{_ordinal(ordinal)} summit, {place + ', ' if place else ''}{start.isoformat()}"
         pictures.markers.append(Marker(scale.x(start), f"{_ordinal(ordinal)} {place}".strip(), title,
                                        local_href(row["summit"].value), above=position % 2 == 0))
-    _membership_series(pictures, scale, list(memberships.values()), today)
+    _membership_series(pictures, scale, memberships, today)
     return pictures
 
 
-def _membership_series(pictures: Pictures, scale: Scale, memberships: list, today: dt.date) -> None:
-    """Step lines of how many members held each status, from each start to each end."""
+@dataclass(frozen=True)
+class _Held:
+    status: str
+    period: Period
+
+
+def _membership_series(pictures: Pictures, scale: Scale, memberships: list[_Held], today: dt.date) -> None:
+    """Step lines of how many members held each status: certainly (solid) and, where the sources leave a
+    date open to a month or a year or know a status only from a later page, possibly (dashed)."""
     if not memberships:
         return
-    periods = [(str(r["status"].value), _date(r["start"]) or scale.start, _date(r["end"])) for r in memberships]
-    changes = sorted({scale.start, today, *(p[1] for p in periods), *(p[2] for p in periods if p[2])})
-    counts = {status: [sum(1 for s, start, end in periods if s == status and start <= day and (end is None or end > day))
-                       for day in changes] for status, _, _ in STATUSES}
-    top = max([max(values) for values in counts.values()] + [1])
+    bounds = {d for held in memberships for d in (held.period.earliest_start, held.period.latest_start,
+                                                  held.period.earliest_end, held.period.latest_end) if d}
+    changes = sorted({scale.start, today, *bounds})
+    certain = {status: [sum(1 for held in memberships if held.status == status and held.period.certainly(day))
+                        for day in changes] for status, _, _ in STATUSES}
+    possible = {status: [sum(1 for held in memberships if held.status == status and held.period.possibly(day))
+                         for day in changes] for status, _, _ in STATUSES}
+    top = max([max(values) for values in possible.values()] + [1])
     step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, 10**9) if top / s <= 6)
     ceiling = -(-top // step) * step
     height, base = 160.0, 180.0
@@ -178,15 +208,21 @@ def _membership_series(pictures: Pictures, scale: Scale, memberships: list, toda
     def y(value: int) -> float:
         return round(base - value / ceiling * height, 1)
 
-    pictures.y_ticks = [(y(value), value) for value in range(0, ceiling + 1, step)]
-    for status, name, css in STATUSES:
-        values = counts[status]
-        if not any(values):
-            continue
+    def line(values: list[int]) -> str:
         points = []
         for index, day in enumerate(changes):
             if index:
                 points.append(f"{scale.x(day)},{y(values[index - 1])}")
             points.append(f"{scale.x(day)},{y(values[index])}")
         points.append(f"{scale.x(scale.end)},{y(values[-1])}")
-        pictures.series.append(Series(name, css, " ".join(points), values[changes.index(today)]))
+        return " ".join(points)
+
+    pictures.y_ticks = [(y(value), value) for value in range(0, ceiling + 1, step)]
+    now = changes.index(today)
+    for status, name, css in STATUSES:
+        if not any(possible[status]):
+            continue
+        pictures.series.append(Series(name, css, line(certain[status]), certain[status][now]))
+        if possible[status] != certain[status]:
+            pictures.series.append(Series(f"{name}, possibly", f"{css} possible", line(possible[status]),
+                                          possible[status][now]))
