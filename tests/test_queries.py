@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kgbuild.queries import QueryError, load_query, parse_query, term_text
+from kgbuild.storedqueries import QueryError, load_query, parse_query, term_text
 from kgbuild.store import open_store
 
 from .conftest import QUERIES
@@ -17,7 +17,7 @@ QUERY_FILES = sorted(QUERIES.glob("*.rq"))
 def rows_of(built: Path, path: Path) -> tuple[list[str], list[dict[str, str]]]:
     store = open_store(built)
     stored = load_query(path)
-    results = store.query(stored.text, substitutions=stored.substitutions({}, store.base_iri))
+    results = store.query(stored.text, substitutions=stored.bindings({}, store.base_iri))
     names = [variable.value for variable in results.variables]
     return names, [{name: term_text(solution[name], store.base_iri) for name in names} for solution in results]
 
@@ -49,6 +49,6 @@ def test_query_gives_the_answer_the_sources_give(built, path):
 def test_parameters_are_bound_as_terms_not_pasted():
     stored = parse_query("# title: t\n# param: org organisation cica -- the organisation\nSELECT * WHERE { ?org ?p ?o }")
     with pytest.raises(QueryError):
-        stored.substitutions({"org": 'cica> } ; DROP ALL ; #'}, "https://w3id.org/kgbuild/")
+        stored.bindings({"org": 'cica> } ; DROP ALL ; #'}, "https://w3id.org/kgbuild/")
     with pytest.raises(QueryError):
-        stored.substitutions({"nope": "x"}, "https://w3id.org/kgbuild/")
+        stored.bindings({"nope": "x"}, "https://w3id.org/kgbuild/")

@@ -100,7 +100,7 @@ def build(config, facts_dir, out, ontology_dir, queries_dir, quiet) -> None:
 @click.pass_obj
 def query(config, query: str, output_format: str, dist: Path | None, params: tuple[str, ...]) -> None:
     """Run QUERY (a .rq file or SPARQL text) on the built store and print the answer."""
-    from .queries import QueryError, run_query
+    from .storedqueries import QueryError, run_query
     from .store import StoreError, open_store
 
     try:

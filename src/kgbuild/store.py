@@ -11,6 +11,8 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
+from .iris import DEFAULT_BASE
+
 
 class StoreError(Exception):
     """dist/ is missing or unreadable; the message says how to fix it."""
@@ -32,8 +34,6 @@ class BuiltStore:
     def base_iri(self) -> str:
         if "base_iri" in self.report:
             return str(self.report["base_iri"])
-        from .vocab import DEFAULT_BASE  # noqa: PLC0415 - vocab imports rdflib: query processes start without it
-
         return DEFAULT_BASE
 
     def graph_iri(self, name: str) -> str:

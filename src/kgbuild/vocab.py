@@ -9,18 +9,21 @@ from typing import Literal as TypingLiteral, get_args
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-DEFAULT_BASE = "https://w3id.org/kgbuild/"
+from . import iris
+
+DEFAULT_BASE = iris.DEFAULT_BASE
 
 # The ontology namespace is part of the vocabulary contract and does not move with the base IRI:
-# analysts' queries keep working against any deployment.
-ONTOLOGY_IRI = URIRef("https://w3id.org/kgbuild/ontology")
-KG_NS = "https://w3id.org/kgbuild/ontology#"
+# analysts' queries keep working against any deployment. The strings live in iris.py (no rdflib),
+# which the query processes import; this module makes rdflib terms of them.
+ONTOLOGY_IRI = URIRef(iris.ONTOLOGY)
+KG_NS = iris.KG
 
-ORG = Namespace("http://www.w3.org/ns/org#")
-SCHEMA = Namespace("http://schema.org/")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+ORG = Namespace(iris.ORG)
+SCHEMA = Namespace(iris.SCHEMA)
+PROV = Namespace(iris.PROV)
+VOID = Namespace(iris.VOID)
+SD = Namespace(iris.SD)
 
 Kind = TypingLiteral[
     "organisation", "country", "membership", "summit", "meeting", "declaration", "component",
@@ -198,19 +201,9 @@ def split_resource_iri(iri: str, base: str = DEFAULT_BASE) -> tuple[str, str] | 
 
 
 PREFIXES: dict[str, str] = {
-    "kg": KG_NS,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": str(PROV),
-    "org": str(ORG),
-    "schema": str(SCHEMA),
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "void": str(VOID),
-    "sh": "http://www.w3.org/ns/shacl#",
+    "kg": iris.KG, "rdf": iris.RDF, "rdfs": iris.RDFS, "owl": iris.OWL, "xsd": iris.XSD, "skos": iris.SKOS,
+    "dcterms": iris.DCTERMS, "prov": iris.PROV, "org": iris.ORG, "schema": iris.SCHEMA, "foaf": iris.FOAF,
+    "void": iris.VOID, "sh": iris.SH,
 }
 
 

@@ -136,7 +136,7 @@ def workload(dist: Path) -> dict[str, str]:
     data, plus a 10k-row SELECT, a CONSTRUCT of 10k triples and a DESCRIBE of an organisation."""
     import pyoxigraph as ox
 
-    from kgbuild.queries import load_query
+    from kgbuild.storedqueries import load_query
 
     store = ox.Store.read_only(str(Path(dist).resolve() / "store"))
 
@@ -154,7 +154,7 @@ def workload(dist: Path) -> dict[str, str]:
         names, terms = [], []
         for parameter in stored.parameters:
             value = slugs.get(parameter.type, parameter.default) if parameter.type in slugs else None
-            term = parameter.term(value, BASE)
+            term = parameter.bind(value or parameter.default, BASE)
             names.append(f"?{parameter.name}")
             terms.append(str(term))
         text = stored.text

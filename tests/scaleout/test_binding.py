@@ -7,7 +7,7 @@ import pytest
 
 from kgbuild.sparqlclient import bind_values
 from kgbuild.store import open_store
-from kgbuild.web.stored_queries import stored_queries
+from kgbuild.storedqueries import stored_queries
 
 from ..conftest import QUERIES
 

@@ -1,6 +1,6 @@
 """The byte budget of the rendered-page cache: least recently used pages go first, the budget holds."""
 
-from kgbuild.web.pagecache import Rendered, RenderedPages
+from kgbuild.web.render.pagecache import Rendered, RenderedPages
 
 
 def page(size: int, tag: str = "t") -> Rendered:

@@ -138,6 +138,8 @@ def test_graph_results_in_each_format(server, accept, rdflib_format, form):
     ("text/*;q=0, text/csv", "text/csv"),  # the most specific range wins
     ("application/json", "application/sparql-results+json"),
     ("*/*", "application/sparql-results+json"),
+    ("*/*, text/csv", "text/csv"),  # at equal quality the more specific range wins
+    ("application/sparql-results+xml; charset=utf-8", "application/sparql-results+xml"),  # the charset we send
 ])
 def test_accept_with_q_values_and_wildcards(server, accept, expected):
     response = server.get("/sparql", params={"query": "SELECT * {}"}, headers={"Accept": accept})
@@ -164,6 +166,7 @@ def test_nothing_acceptable_is_a_406_listing_the_offered_types(server):
     assert response.status_code == 406
     for offered in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv"):
         assert offered in response.text
+    assert "Accept" in response.headers["Vary"]
 
 
 def test_head_answers_like_get_without_a_body(server):

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
+
+from kgbuild.cli import cli
+from kgbuild.iris import XSD_DECIMAL
+
+from .conftest import DATA, Server, start_gunicorn, stop, wait_until_ready
+from .fixture_dist import write_dist
 
 
 def test_the_real_build_lists_its_stored_queries(server):
@@ -61,3 +68,33 @@ def test_stored_query_page_shows_results_and_a_form(handmade_server):
 def test_unknown_stored_query_is_404(server):
     assert server.get("/queries/no-such-query").status_code == 404
     assert server.get("/queries/..%2Freport").status_code == 404
+
+
+@pytest.fixture(scope="module")
+def typed_server(tmp_path_factory) -> Server:
+    """The production server on a build whose one stored query takes a parameter of every type."""
+    dist = write_dist(tmp_path_factory.mktemp("typed") / "dist", DATA / "sample.trig", DATA / "ontology.ttl",
+                      DATA / "typed-queries")
+    process, root = start_gunicorn(dist, workers=1)
+    try:
+        wait_until_ready(root, process)
+        yield Server(root, dist)
+    finally:
+        stop(process)
+
+
+@pytest.mark.parametrize("given", [
+    {},  # every default
+    {"day": "2004-10-22", "share": "2.50", "count": "+05", "word": "ASEAN summit", "org": "asean"},
+    {"share": "-.5", "count": "0", "word": "kz"},
+])
+def test_the_cli_and_the_web_bind_typed_parameters_alike(typed_server, runner, given):
+    web = typed_server.get("/queries/typed", params=given, headers={"Accept": "application/sparql-results+json"})
+    options = [f"--param={name}={value}" for name, value in given.items()]
+    terminal = runner.invoke(cli, ["query", str(typed_server.dist / "queries" / "typed.rq"), "--dist",
+                                   str(typed_server.dist), "--format", "json", *options])
+    assert web.status_code == 200 and terminal.exit_code == 0, terminal.output
+    assert json.loads(terminal.stdout) == web.json()
+    row = web.json()["results"]["bindings"][0]
+    assert row["share"]["datatype"] == XSD_DECIMAL and "double" in row  # a number, so the query can double it
+    assert row["iri"]["value"].endswith(f"/id/organisation/{given.get('org', 'cica')}")

@@ -9,7 +9,7 @@ import pytest
 import rdflib
 import requests
 
-from kgbuild.web.describe import INCOMING_LIMIT
+from kgbuild.web.render.describe import INCOMING_LIMIT
 
 from .conftest import DATA, serve_in_thread
 from .fixture_dist import write_dist

@@ -10,9 +10,10 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import settings
 from ..store import StoreError
-from . import changes, dataset, dumps, headers, linkeddata, pages, queries, sparql, ui
-from .negotiation import NotAcceptable, UnknownFormat
-from .protocol import ProtocolError
+from . import changes, dataset, dumps, linkeddata, pages, queries, sparql, ui
+from .protocol import headers
+from .protocol.negotiation import NotAcceptable, UnknownFormat
+from .protocol.operation import ProtocolError
 from . import requestlog, safety  # noqa: E402 - hardening: limits, their statuses, request logs
 
 

@@ -13,9 +13,10 @@ from ..graph.releases import (
     BUILD_FOLDER, CHANGES_JSON, CHANGES_TTL, Release, builds_dir_of, changes_between, find_release, list_releases,
     read_report,
 )
+from ..queryrun.formats import GRAPH_FORMATS, HTML, JSON
 from .dataset import current_build, local_href
-from .headers import entity_tag, mark, not_modified
-from .negotiation import GRAPH_FORMATS, HTML, JSON, choose_format
+from .protocol.headers import entity_tag, mark, not_modified
+from .protocol.negotiation import choose_format
 
 bp = Blueprint("changes", __name__)
 

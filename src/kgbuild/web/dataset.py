@@ -7,12 +7,11 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context
 
+from ..iris import ONTOLOGY
 from ..store import BuildTracker, BuiltStore
-from ..vocab import ONTOLOGY_IRI
 
 EXTENSION_KEY = "kgbuild.build"
 CACHES_KEY = "kgbuild.build_caches"
-ONTOLOGY = str(ONTOLOGY_IRI)
 
 
 class BuildCaches:

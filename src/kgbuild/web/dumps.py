@@ -11,13 +11,14 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 
 from ..graph.releases import BUILD_FOLDER, Release, builds_dir_of, list_releases
 from ..vocab import VOID
+from ..queryrun.formats import GRAPH_FORMATS, HTML
 from .changes import source_href
 from .dataset import current_build, local_href
-from .headers import entity_tag, mark, not_modified
-from .negotiation import GRAPH_FORMATS, HTML, choose_format
-from .results import respond_with_triples
-from .service_description import OWL_VERSION_INFO, RDF_TYPE
-from .terms import cell
+from .protocol.headers import entity_tag, mark, not_modified
+from .protocol.negotiation import choose_format
+from .protocol.results import respond_with_triples
+from .protocol.service_description import OWL_VERSION_INFO, RDF_TYPE
+from .render.terms import cell
 
 bp = Blueprint("dumps", __name__)
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
+from ..iris import RDFS_LABEL
+from ..queryrun.formats import GRAPH_FORMATS, HTML
 from ..vocab import KG, KINDS
 from .dataset import build_cache, current_build
-from .describe import Description, describe, statements_of
-from .headers import entity_tag, mark, not_modified
-from .negotiation import GRAPH_FORMATS, HTML, choose_format, format_by_extension
-from .pagecache import Rendered, RenderedPages
-from .pictures import organisation_pictures
-from .timenames import names_then
-from .terms import Cell, all_prefixes, cell, pick_label, requested_language
+from .protocol.headers import entity_tag, mark, not_modified
+from .protocol.negotiation import choose_format, format_by_extension
+from .render.describe import Description, describe, statements_of
+from .render.pagecache import Rendered, RenderedPages
+from .render.pictures import organisation_pictures
+from .render.timenames import names_then
+from .render.terms import Cell, all_prefixes, cell, pick_label, requested_language
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -32,7 +34,7 @@ def split_suffix(name: str) -> tuple[str, object]:
 def resource(kind: str, name: str) -> Response:
     """One resource: HTML for browsers, RDF for everyone else.
 
-    Rendered once per build, language and format, then served from memory (pagecache.py) until the next build.
+    Rendered once per build, language and format, then served from memory (render/pagecache.py) until the next build.
 
     :raise 404: an unknown kind or IRI, with a page saying what exists.
     :raise 406: Accept rules out every format (the body lists them).
@@ -147,7 +149,7 @@ def kind_index(kind: str) -> Response:
         return unchanged
     prefix = f"{build.base_iri}id/{kind}/"
     rows = build.query(
-        "SELECT DISTINCT ?s ?label ?prefix WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label "
+        f"SELECT DISTINCT ?s ?label ?prefix WHERE {{ ?s <{RDFS_LABEL}> ?label "
         "FILTER STRSTARTS(STR(?s), ?prefix) }",
         substitutions={ox.Variable("prefix"): ox.Literal(prefix)},
     )

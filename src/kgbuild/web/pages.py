@@ -7,29 +7,31 @@ from collections import defaultdict
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 
-from ..vocab import KG, ONTOLOGY_IRI
+from ..iris import (ONTOLOGY, OWL_ANNOTATION_PROPERTY, OWL_CLASS, OWL_DATATYPE_PROPERTY, OWL_EQUIVALENT_CLASS,
+                    OWL_INVERSE_OF, OWL_NAMED_INDIVIDUAL, OWL_OBJECT_PROPERTY, RDFS_CLASS, RDFS_COMMENT, RDFS_DOMAIN,
+                    RDFS_LABEL, RDFS_RANGE, RDFS_SUB_CLASS_OF, RDFS_SUB_PROPERTY_OF, RDF_PROPERTY, RDF_TYPE,
+                    SKOS_DEFINITION, SKOS_PREF_LABEL)
+from ..queryrun.formats import GRAPH_FORMATS, HTML
+from ..storedqueries import stored_queries
+from ..vocab import KG
 from .dataset import current_build
-from .headers import entity_tag, mark, not_modified
-from .negotiation import GRAPH_FORMATS, HTML, choose_format, format_by_extension
-from .results import respond_with_triples
-from .stored_queries import stored_queries
-from .terms import LANGUAGES, cell, pick_label, requested_language
+from .protocol.headers import entity_tag, mark, not_modified
+from .protocol.negotiation import choose_format, format_by_extension
+from .protocol.results import respond_with_triples
+from .render.terms import LANGUAGES, cell, pick_label, requested_language
 
 bp = Blueprint("pages", __name__)
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 TERM_KINDS = {
-    f"{OWL}Class": "classes", f"{RDFS}Class": "classes", f"{OWL}ObjectProperty": "properties",
-    f"{OWL}DatatypeProperty": "properties", f"{OWL}AnnotationProperty": "properties",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property": "properties", f"{OWL}NamedIndividual": "individuals",
+    OWL_CLASS: "classes", RDFS_CLASS: "classes", OWL_OBJECT_PROPERTY: "properties",
+    OWL_DATATYPE_PROPERTY: "properties", OWL_ANNOTATION_PROPERTY: "properties",
+    RDF_PROPERTY: "properties", OWL_NAMED_INDIVIDUAL: "individuals",
 }
-DETAILS = {f"{RDFS}subClassOf": "super-classes", f"{RDFS}subPropertyOf": "super-properties",
-           f"{RDFS}domain": "domain", f"{RDFS}range": "range", f"{OWL}equivalentClass": "equivalent classes",
-           f"{OWL}inverseOf": "inverse of"}
-TEXTS = {f"{RDFS}label": "labels", f"{SKOS}definition": "definitions", f"{RDFS}comment": "definitions",
-         f"{SKOS}prefLabel": "labels"}
+DETAILS = {RDFS_SUB_CLASS_OF: "super-classes", RDFS_SUB_PROPERTY_OF: "super-properties",
+           RDFS_DOMAIN: "domain", RDFS_RANGE: "range", OWL_EQUIVALENT_CLASS: "equivalent classes",
+           OWL_INVERSE_OF: "inverse of"}
+TEXTS = {RDFS_LABEL: "labels", SKOS_DEFINITION: "definitions", RDFS_COMMENT: "definitions",
+         SKOS_PREF_LABEL: "labels"}
 
 
 @bp.route("/")
@@ -49,7 +51,7 @@ def landing() -> Response:
     )
     organisations = build.query(
         f"SELECT DISTINCT ?org ?label WHERE {{ ?org a <{KG.Organisation}> "
-        f"OPTIONAL {{ ?org <{RDFS}label> ?label }} }}")
+        f"OPTIONAL {{ ?org <{RDFS_LABEL}> ?label }} }}")
     org_labels: dict[object, list] = defaultdict(list)
     for row in organisations:
         org_labels[row["org"]] += [row["label"]] if row["label"] is not None else []
@@ -63,7 +65,7 @@ def landing() -> Response:
 def _labels_in_ontology(build) -> dict[str, list]:
     labels: dict[str, list] = defaultdict(list)
     rows = build.query(f"SELECT ?term ?label WHERE {{ GRAPH <{build.graph_iri('ontology')}> "
-                       f"{{ ?term <{RDFS}label> ?label }} }}")
+                       f"{{ ?term <{RDFS_LABEL}> ?label }} }}")
     for row in rows:
         labels[row["term"].value].append(row["label"])
     return labels
@@ -94,7 +96,7 @@ def ontology(extension: str | None = None) -> Response:
         construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
         return respond_with_triples(lambda: build.query(construct), chosen, tag, vary)
     page = render_template("ontology.html", sections=_documentation(build, graph, language),
-                           ontology_iri=str(ONTOLOGY_IRI), formats=GRAPH_FORMATS, languages=LANGUAGES)
+                           ontology_iri=ONTOLOGY, formats=GRAPH_FORMATS, languages=LANGUAGES)
     return mark(Response(page, content_type=HTML.content_type), tag, vary)
 
 
@@ -106,7 +108,7 @@ def _documentation(build, graph: str, language: str) -> dict[str, list[dict]]:
     for row in rows:
         iri, predicate, value = row["term"].value, row["p"].value, row["o"]
         entry = terms.setdefault(iri, {"kinds": set(), "texts": defaultdict(list), "details": defaultdict(list)})
-        if predicate == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" and value.value in TERM_KINDS:
+        if predicate == RDF_TYPE and value.value in TERM_KINDS:
             entry["kinds"].add(TERM_KINDS[value.value])
         elif predicate in TEXTS and isinstance(value, ox.Literal):
             entry["texts"][TEXTS[predicate]].append((value.language or "", value.value))

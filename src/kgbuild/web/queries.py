@@ -6,12 +6,13 @@ import hashlib
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
+from ..queryrun.formats import HTML, JSON
+from ..storedqueries import ParameterError, find_stored_query, stored_queries
 from .dataset import current_build
-from .headers import entity_tag, mark, not_modified
-from .negotiation import HTML, JSON, choose_format
-from .protocol import ProtocolError
-from .results import QueryJob, render_results_page, respond_with_query
-from .stored_queries import ParameterError, find_stored_query, stored_queries
+from .protocol.headers import entity_tag, mark, not_modified
+from .protocol.negotiation import choose_format
+from .protocol.operation import ProtocolError
+from .protocol.results import QueryJob, render_results_page, respond_with_query
 
 bp = Blueprint("queries", __name__, url_prefix="/queries")
 

@@ -13,9 +13,10 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..config import settings
-from .executor import PoolBusy, QueryTimeout
-from .limits import TooManyQueries
-from .querytext import allowed_services
+from ..queryrun.answer import QueryTimeout
+from ..queryrun.pool import PoolBusy
+from ..queryrun.querytext import allowed_services
+from .guards.limits import TooManyQueries
 
 
 def init_app(app: Flask) -> None:

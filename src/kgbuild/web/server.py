@@ -10,10 +10,11 @@ from pathlib import Path
 from gunicorn.app.base import BaseApplication
 
 from ..config import settings
+from ..queryrun.pool import pool_for
 from ..store import StoreError, open_store
-from . import create_app, limits
+from . import create_app
 from .dataset import EXTENSION_KEY
-from .executor import pool_for
+from .guards import limits
 
 # what a request may be before the app sees it: gunicorn answers 414 / 431 past these
 MAX_REQUEST_LINE = 8190  # gunicorn's ceiling; a longer query goes in a POST body (1 MiB, max_query_bytes)

@@ -6,19 +6,21 @@ import re
 
 from flask import Blueprint, Response, current_app, request, url_for
 
+from ..queryrun.formats import GRAPH_FORMATS, HTML
+from ..vocab import GRAPH_NAMES
 from .dataset import current_build
-from .headers import entity_tag, mark, not_modified
-from .negotiation import GRAPH_FORMATS, HTML, choose_format
-from .protocol import ProtocolError, check_graphs, check_query_text, read_operation
-from .results import (QueryJob, refuse_a_client_over_its_limits, render_results_page, respond_with_query,
-                      respond_with_triples)
-from .service_description import describe_service
+from .guards.refusals import check_graphs, check_query_text
+from .protocol.headers import entity_tag, mark, not_modified
+from .protocol.negotiation import choose_format
+from .protocol.operation import ProtocolError, read_operation
+from .protocol.results import (QueryJob, refuse_a_client_over_its_limits, render_results_page, respond_with_query,
+                               respond_with_triples)
+from .protocol.service_description import describe_service
 from .ui import render_query_page
 
 bp = Blueprint("sparql", __name__)
 
 _SYNTAX_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
-GRAPH_NAMES = ("ontology", "facts", "inferred")
 
 
 @bp.route("/sparql", methods=["GET", "POST"])

@@ -6,20 +6,19 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, send_from_directory, url_for
 
+from ..iris import (DCTERMS_ISSUED, DCTERMS_PUBLISHER, DCTERMS_TITLE, OWL_ANNOTATION_PROPERTY, OWL_CLASS,
+                    OWL_DATATYPE_PROPERTY, OWL_OBJECT_PROPERTY, PROV_WAS_DERIVED_FROM, RDFS_CLASS, RDFS_COMMENT,
+                    RDFS_LABEL, RDF_PROPERTY, RDF_TYPE, SKOS_ALT_LABEL)
+from ..storedqueries import stored_queries
 from .dataset import current_build
-from .headers import entity_tag, mark, not_modified
-from .stored_queries import stored_queries
-from .terms import all_prefixes
+from .protocol.headers import entity_tag, mark, not_modified
+from .render.terms import all_prefixes
 
 bp = Blueprint("ui", __name__, url_prefix="/ui")
 
 YASGUI_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css"}
-COMMON_PROPERTIES = (
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2000/01/rdf-schema#comment", "http://www.w3.org/2004/02/skos/core#altLabel",
-    "http://www.w3.org/ns/prov#wasDerivedFrom", "http://purl.org/dc/terms/title",
-    "http://purl.org/dc/terms/publisher", "http://purl.org/dc/terms/issued",
-)
+COMMON_PROPERTIES = (RDF_TYPE, RDFS_LABEL, RDFS_COMMENT, SKOS_ALT_LABEL, PROV_WAS_DERIVED_FROM, DCTERMS_TITLE,
+                     DCTERMS_PUBLISHER, DCTERMS_ISSUED)
 _REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -89,29 +88,22 @@ def prefixes() -> Response:
     return _json("prefixes", all_prefixes())
 
 
-def _terms(query: str) -> list[str]:
+def _terms(kinds: tuple[str, ...]) -> list[str]:
+    """The IRIs the ontology declares to be of one of these kinds (classes, properties)."""
     build = current_build()
-    ontology = build.graph_iri("ontology")
-    rows = build.query(query.replace("ONTOLOGY_GRAPH", f"<{ontology}>"))
+    rows = build.query(f"SELECT DISTINCT ?term {{ GRAPH <{build.graph_iri('ontology')}> {{ ?term a ?kind }} "
+                       f"VALUES ?kind {{ {' '.join(f'<{kind}>' for kind in kinds)} }} FILTER isIRI(?term) }}")
     return sorted({row["term"].value for row in rows})
 
 
 @bp.route("/classes.json")
 def classes() -> Response:
     """Every class the ontology declares, for YASQE's class completer (instead of the LOV service)."""
-    return _json("classes", _terms(
-        "SELECT DISTINCT ?term { GRAPH ONTOLOGY_GRAPH { ?term a ?kind } VALUES ?kind { "
-        "<http://www.w3.org/2002/07/owl#Class> <http://www.w3.org/2000/01/rdf-schema#Class> } FILTER isIRI(?term) }"
-    ))
+    return _json("classes", _terms((OWL_CLASS, RDFS_CLASS)))
 
 
 @bp.route("/properties.json")
 def properties() -> Response:
     """Every property the ontology declares, plus the common ones we use (labels, sources)."""
-    declared = _terms(
-        "SELECT DISTINCT ?term { GRAPH ONTOLOGY_GRAPH { ?term a ?kind } VALUES ?kind { "
-        "<http://www.w3.org/2002/07/owl#ObjectProperty> <http://www.w3.org/2002/07/owl#DatatypeProperty> "
-        "<http://www.w3.org/2002/07/owl#AnnotationProperty> <http://www.w3.org/1999/02/22-rdf-syntax-ns#Property> }"
-        " FILTER isIRI(?term) }"
-    )
+    declared = _terms((OWL_OBJECT_PROPERTY, OWL_DATATYPE_PROPERTY, OWL_ANNOTATION_PROPERTY, RDF_PROPERTY))
     return _json("properties", sorted(set(declared) | set(COMMON_PROPERTIES)))

@@ -1,4 +1,4 @@
-"""Serve -> counting the rows of an answer while Oxigraph serialises it, for the row cap.
+"""Query runtime -> counting the rows of an answer while Oxigraph serialises it, for the row cap.
 
 Oxigraph serialises solutions in Rust, row after row, with no hook per row; iterating them in Python
 to count would cost more than the serialising. So solutions are counted in the bytes, by format, with
@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .negotiation import Format
+from .formats import Format
 
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _UNUSUAL = re.compile(rb'\{(?:"[,}]|\})')  # a string ending in '{', or an empty object

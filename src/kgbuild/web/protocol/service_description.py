@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..store import BuiltStore
-from ..vocab import GRAPH_NAMES, SD, VOID
-from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
+from ... import iris
+from ...iris import FORMATS, SD, VOID
+from ...queryrun.formats import GRAPH_FORMATS, RESULT_FORMATS
+from ...store import BuiltStore
+from ...vocab import GRAPH_NAMES
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-OWL_VERSION_INFO = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
-DCTERMS_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
-FORMATS_NS = "http://www.w3.org/ns/formats/"
+RDF_TYPE = ox.NamedNode(iris.RDF_TYPE)
+OWL_VERSION_INFO = ox.NamedNode(iris.OWL_VERSION_INFO)
 W3C_FORMAT_NAMES = {
     "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
     "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "ntriples": "N-Triples", "rdfxml": "RDF_XML",
@@ -41,7 +41,7 @@ def describe_service(endpoint: str, build: BuiltStore) -> list[ox.Triple]:
     ]
     for chosen in (*RESULT_FORMATS, *GRAPH_FORMATS):
         triples.append(ox.Triple(service, sd("resultFormat"),
-                                 ox.NamedNode(FORMATS_NS + W3C_FORMAT_NAMES[chosen.name])))
+                                 ox.NamedNode(FORMATS + W3C_FORMAT_NAMES[chosen.name])))
     counts = build.report.get("triples", {})
     if isinstance(counts.get("total"), int):
         triples.append(ox.Triple(default_graph, ox.NamedNode(f"{VOID}triples"), ox.Literal(counts["total"])))

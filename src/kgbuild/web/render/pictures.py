@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..store import BuiltStore
-from ..temporal import Period
-from ..vocab import KG
-from .dataset import build_cache, current_build, keep, local_href
+from ...store import BuiltStore
+from ...temporal import Period
+from ...vocab import KG
+from ..dataset import build_cache, current_build, keep, local_href
 from .labels import labels_of
 from .terms import pick_label
 

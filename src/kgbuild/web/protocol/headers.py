@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
-from .dataset import current_build
+from ..dataset import current_build
 
 # YASGUI sets styles from script and ships fonts as data: URIs; nothing is loaded from elsewhere.
 CONTENT_SECURITY_POLICY = (

@@ -1,4 +1,4 @@
-"""Stream what Oxigraph serialises to the client, chunk by chunk, instead of building it in memory."""
+"""Query runtime -> stream what Oxigraph serialises to the client, chunk by chunk, instead of building it in memory."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Serve -> frames between a server worker and its query processes: a kind byte, a length, the payload.
+"""Query runtime -> frames between a server worker and its query processes: a kind byte, a length, the payload.
 
 Reads are buffered, so a small answer costs one system call on each side, and a read waits at
 most the time the caller has left (the query's deadline).

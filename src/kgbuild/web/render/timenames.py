@@ -8,12 +8,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..store import BuiltStore
-from ..vocab import KG
+from ...iris import KG, RDFS
+from ...store import BuiltStore
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 # What the resource points at, and that thing's former names in use on the resource's first day.
-FORMER_NAMES = f"""PREFIX kg: <{KG._NS}> PREFIX rdfs: <{RDFS}>
+FORMER_NAMES = f"""PREFIX kg: <{KG}> PREFIX rdfs: <{RDFS}>
 SELECT ?property ?other ?former ?day WHERE {{{{
   {{iri}} kg:startDate ?day ; ?property ?other .
   ?other kg:hasName ?name .

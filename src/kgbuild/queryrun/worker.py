@@ -1,10 +1,11 @@
-"""Serve -> one warm query process: runs a query on dist/'s store (read-only), sends the serialised answer.
+"""Query runtime -> one warm query process: runs a query on dist/'s store (read-only), sends the serialised answer.
 
-Started by web/executor.py (without web/__init__.py: see its _BOOTSTRAP) with one end of a socket pair; it answers one job at a time for as long as
+Started by queryrun/pool.py as `python -m kgbuild.queryrun.worker` with one end of a socket pair (it
+imports no Flask: see tests/web/test_layout.py); it answers one job at a time for as long as
 its server worker lives, and is killed (SIGKILL) when a query outlives the time limit: Oxigraph
 cannot be interrupted from Python, so a process is the unit that can be stopped.
 
-Frames sent back (web/frames.py), each a kind and a payload:
+Frames sent back (queryrun/frames.py), each a kind and a payload:
   E  pickle({error, message})         the query failed before any answer (status still free)
   A  pickle({head, body, outcome})    a whole answer that fits in one chunk: one round trip in all
   H  pickle(head)                     a longer answer starts: status, ETag, media type
@@ -22,7 +23,6 @@ import pickle
 import signal
 import socket
 import sys
-from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -30,12 +30,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..store import BuildTracker, StoreError
+from .formats import ANSWER_FORMATS, HTML, Format, format_named
 from .frames import FrameSocket
-from .negotiation import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, NotAcceptable, UnknownFormat, choose_format
 from .rowcount import ResultTooLarge, row_counter
 
 CHUNK_SIZE = 64 * 1024
-_choose_format = lru_cache(maxsize=256)(choose_format)  # the same few Accept headers come again and again
 PR_SET_PDEATHSIG = 1
 
 
@@ -96,16 +95,17 @@ def answer(job: dict[str, Any], tracker: BuildTracker, connection: FrameSocket) 
         build = tracker.current()
         result = build.query(job["text"], substitutions=job.get("substitutions"),
                              default_graph=job.get("default_graph"), named_graphs=job.get("named_graphs"))
-        offered = (*GRAPH_FORMATS, HTML) if isinstance(result, ox.QueryTriples) else (*RESULT_FORMATS, HTML)
-        chosen = _choose_format(offered, job.get("accept"), job.get("format"))
     except SyntaxError as error:
         return _fail(connection, "syntax", str(error))
-    except (NotAcceptable, UnknownFormat) as error:
-        return _fail(connection, type(error).__name__, str(error))
     except StoreError as error:
         return _fail(connection, "no_build", str(error))
     except (OSError, RuntimeError, ValueError) as error:
         return _fail(connection, "evaluation", str(error))
+    kind = "triples" if isinstance(result, ox.QueryTriples) else "solutions"
+    negotiated = job["formats"][kind]  # a format's name, or why none fits (the web worker negotiated)
+    if isinstance(negotiated, dict):
+        return _fail(connection, negotiated["error"], negotiated["message"])
+    chosen = format_named(ANSWER_FORMATS[kind], negotiated)
     tag = f"{build.build_id}.{chosen.extension}{job.get('variant', '')}"
     head = {"status": 200, "tag": tag, "format": chosen.name, "content_type": chosen.content_type, "table": None}
     matches = job.get("if_none_match") or ()
@@ -172,8 +172,8 @@ def _die_with_parent(parent: int) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """argv: the web package's folder, the socket's descriptor, dist/, the server worker's pid."""
-    descriptor, dist, parent = int(argv[1]), Path(argv[2]), int(argv[3])
+    """argv: the socket's descriptor, dist/, the server worker's pid."""
+    descriptor, dist, parent = int(argv[0]), Path(argv[1]), int(argv[2])
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the server decides
     connection = FrameSocket(socket.socket(fileno=descriptor))
@@ -195,3 +195,5 @@ def main(argv: list[str]) -> None:
             return
 
 
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
 
 import pyoxigraph as ox
 from flask import Response, current_app, g, render_template, request
 
-from ..store import BuiltStore
-from .dataset import EXTENSION_KEY, current_build
-from .executor import InProcessRunner, QueryFailed, QueryPool, pool_for
+from ...queryrun.answer import QueryFailed
+from ...queryrun.formats import ANSWER_FORMATS, HTML, Format
+from ...queryrun.inprocess import InProcessRunner
+from ...queryrun.pool import QueryPool, pool_for
+from ...queryrun.streaming import SerialisedStream
+from ...store import BuiltStore, StoreError
+from ..dataset import EXTENSION_KEY, current_build
+from ..guards.limits import ClientLimits, client_table
+from ..render.terms import all_prefixes, cell
 from .headers import mark
-from .limits import ClientLimits, client_table
-from .negotiation import HTML, Format
-from .protocol import ProtocolError
-from .streaming import SerialisedStream
-from .terms import all_prefixes, cell
+from .negotiation import NotAcceptable, UnknownFormat, choose_format
+from .operation import ProtocolError
 
 HTML_ROW_LIMIT = 1000
 NEGOTIATED = ("Accept",)
@@ -51,7 +55,8 @@ def respond_with_query(job: QueryJob, page: Callable[[dict], str], variant: str 
 
     :raises TooManyQueries: 429. :raises QueryTimeout: 503. :raises PoolBusy: 503.
     :raises SyntaxError: a malformed query. :raises RuntimeError: the query failed while running.
-    :raises ProtocolError: the answer would pass a cap (400); no acceptable or known format (406, 400).
+    :raises ProtocolError: the answer would pass a cap, or format= names no format (400).
+    :raises NotAcceptable: no offered format fits Accept (406).
     """
     config = current_app.config
     record = g.get("kgbuild_request")
@@ -116,12 +121,27 @@ def _job_message(job: QueryJob, variant: str, build: BuiltStore) -> dict[str, An
     return {
         "text": job.text, "substitutions": dict(job.substitutions) if job.substitutions else None,
         "default_graph": job.default_graph, "named_graphs": job.named_graphs,
-        "accept": request.headers.get("Accept"), "format": request.values.get("format"),
+        "formats": _negotiated(request.headers.get("Accept"), request.values.get("format")),
         "variant": variant, "head_only": request.method == "HEAD", "prefixes": _prefixes(build),
         "if_none_match": (["*"] if matches.star_tag else sorted(matches.as_set())) if matches else [],
         "max_rows": config["KGBUILD_MAX_RESULT_ROWS"], "max_bytes": config["KGBUILD_MAX_RESULT_BYTES"],
         "html_rows": HTML_ROW_LIMIT,
     }
+
+
+@lru_cache(maxsize=256)  # the same few Accept headers come again and again
+def _negotiated(accept: str | None, override: str | None) -> dict[str, str | dict[str, str]]:
+    """For each kind of answer, the format's name, or the error the query process reports if it is that kind.
+
+    Negotiated here, so the query processes need no HTTP library; the query decides which kind it is.
+    """
+    chosen: dict[str, str | dict[str, str]] = {}
+    for kind, offered in ANSWER_FORMATS.items():
+        try:
+            chosen[kind] = choose_format(offered, accept, override).name
+        except (NotAcceptable, UnknownFormat) as error:
+            chosen[kind] = {"error": type(error).__name__, "message": str(error)}
+    return chosen
 
 
 _prefixes_by_base: dict[str, dict[str, str]] = {}
@@ -140,14 +160,12 @@ def _as_error(failure: QueryFailed) -> Exception:
     if failure.kind == "syntax":
         return SyntaxError(failure.message)
     if failure.kind == "NotAcceptable":
-        return ProtocolError(406, failure.message)
+        return NotAcceptable(failure.message)
     if failure.kind == "UnknownFormat":
         return ProtocolError(400, failure.message)
     if failure.kind == "too_large":
         return ProtocolError(400, failure.message)
     if failure.kind == "no_build":
-        from ..store import StoreError  # noqa: PLC0415 - the error handler's type
-
         return StoreError(failure.message)
     if failure.kind == "crashed":
         return ProtocolError(503, failure.message)

@@ -1,4 +1,4 @@
-"""Serve -> what a query's text asks for before it reaches the store: updates, SERVICE calls, FROM graphs.
+"""Query runtime -> what a query's text asks for before it reaches the store: updates, SERVICE calls, FROM graphs.
 
 Oxigraph would send a SERVICE request wherever a query points (tried: it connects), and no engine
 option turns that off, so the text is read first. A small tokenizer, not a regular expression over

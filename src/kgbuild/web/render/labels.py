@@ -12,10 +12,11 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from ..store import BuiltStore
-from .dataset import build_cache, keep
+from ...iris import RDFS_LABEL
+from ...store import BuiltStore
+from ..dataset import build_cache, keep
 
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+LABEL = ox.NamedNode(RDFS_LABEL)
 CACHE_ENTRIES = 50_000  # about 300 bytes each: 15 MB per worker at most
 
 
@@ -26,7 +27,7 @@ def labels_of(build: BuiltStore, terms: Iterable[object]) -> dict[ox.NamedNode, 
     found = {term: cache.get(term) for term in wanted}
     missing = [term for term, labels in found.items() if labels is None]
     if missing:
-        read = build.objects(missing, RDFS_LABEL)  # a label may be in two graphs: counted once
+        read = build.objects(missing, LABEL)  # a label may be in two graphs: counted once
         keep(cache, read, CACHE_ENTRIES)
         found.update(read)
     return found

@@ -10,12 +10,11 @@ import pyoxigraph as ox
 from flask import request
 from markupsafe import Markup
 
-from ..vocab import PREFIXES, resource_prefixes
-from .dataset import current_build, local_href
+from ...iris import RDF_LANG_STRING, XSD_STRING
+from ...vocab import PREFIXES, resource_prefixes
+from ..dataset import current_build, local_href
 
 LANGUAGES = ("en", "id")
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 @lru_cache(maxsize=8)

@@ -13,28 +13,28 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..store import BuiltStore
-from .dataset import build_cache, keep
-from .labels import RDFS_LABEL, labels_of
+from ...iris import (DCAT_LANDING_PAGE, DCTERMS, DCTERMS_SOURCE, FOAF_PAGE, PROV_WAS_DERIVED_FROM, RDFS_SEE_ALSO,
+                     RDF_TYPE, SCHEMA_URL)
+from ...store import BuiltStore
+from ..dataset import build_cache, keep
+from .labels import LABEL, labels_of
 from .terms import pick_label
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-DCTERMS = "http://purl.org/dc/terms/"
+TYPE = ox.NamedNode(RDF_TYPE)
+DERIVED_FROM = ox.NamedNode(PROV_WAS_DERIVED_FROM)
 INCOMING_LIMIT = 200  # a country many memberships point at still answers at once; the page links the rest
 SOURCES_KEPT = 10_000  # sources whose details a worker keeps for the build (under 1 kB each)
 
 INCOMING = "SELECT DISTINCT ?x ?p WHERE {{ ?x ?p {iri} }}"
 INCOMING_PAGE = INCOMING + " LIMIT {limit}"
 INCOMING_COUNT = "SELECT (COUNT(*) AS ?count) WHERE {{ " + INCOMING + " }}"
-SOURCES = """PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?source ?title ?publisher ?issued ?url WHERE {{
+PAGES = "|".join(f"<{iri}>" for iri in (SCHEMA_URL, FOAF_PAGE, DCAT_LANDING_PAGE, DCTERMS_SOURCE, RDFS_SEE_ALSO))
+SOURCES = f"PREFIX dcterms: <{DCTERMS}>\n" + """SELECT ?source ?title ?publisher ?issued ?url WHERE {{
   VALUES ?source {{ {sources} }}
   OPTIONAL {{ ?source dcterms:title ?title }}
   OPTIONAL {{ ?source dcterms:publisher ?publisher }}
   OPTIONAL {{ ?source dcterms:issued ?issued }}
-  OPTIONAL {{ ?source <http://schema.org/url>|<http://xmlns.com/foaf/0.1/page>|<http://www.w3.org/ns/dcat#landingPage>
-             |<http://purl.org/dc/terms/source>|<http://www.w3.org/2000/01/rdf-schema#seeAlso> ?url }}
+  OPTIONAL {{ ?source """ + PAGES + """ ?url }}
 }}"""
 
 
@@ -66,7 +66,7 @@ class Description:
 
     @property
     def types(self) -> list[Statement]:
-        return [s for s in self.outgoing if s.predicate == RDF_TYPE]
+        return [s for s in self.outgoing if s.predicate == TYPE]
 
     def triples(self, language: str) -> list[ox.Triple]:
         """The description as triples: the resource's own, labels (in language) of what it points
@@ -94,7 +94,7 @@ def _add_label(found: dict, labelled: set, term: object, labels: tuple[ox.Litera
     chosen = pick_label(labels, language)
     for label in labels:
         if label.value == chosen:
-            found[ox.Triple(term, RDFS_LABEL, label)] = None
+            found[ox.Triple(term, LABEL, label)] = None
             return
 
 
@@ -128,9 +128,9 @@ def describe(build: BuiltStore, iri: str, outgoing: list[tuple[ox.NamedNode, obj
         iri=subject,
         outgoing=[Statement(p, o, labels.get(p, no_labels), labels.get(o, no_labels)) for p, o in outgoing],
         incoming=[Statement(p, x, labels.get(p, no_labels), labels.get(x, no_labels)) for x, p in incoming],
-        sources=_sources(build, [o for p, o in outgoing if p == PROV_DERIVED and isinstance(o, ox.NamedNode)]),
+        sources=_sources(build, [o for p, o in outgoing if p == DERIVED_FROM and isinstance(o, ox.NamedNode)]),
         incoming_total=total,
-        labels=[o for p, o in outgoing if p == RDFS_LABEL and isinstance(o, ox.Literal)],
+        labels=[o for p, o in outgoing if p == LABEL and isinstance(o, ox.Literal)],
     )
 
 
