@@ -15,6 +15,7 @@ from .collection import Facts
 from .countries import describe_code, iso_country
 from .models import Membership, PartialDate, Planned, Record, Source
 from .problems import Origin, Problem
+from .wording import article
 
 
 def build_day() -> tuple[date, str]:
@@ -51,8 +52,9 @@ def check_dates(facts: Facts) -> Iterator[Problem]:
             if moment.value > day:
                 if isinstance(record, Membership):
                     facts.doubtful.add(record.organisation)  # out of force when it is counted
-                fix = ("a source cannot be dated ahead; correct the date" if isinstance(record, Source) else
-                       "correct the date, or add `planned: true` if the record announces what is to come")
+                fix = ("correct the date, or add `planned: true` if the record announces what is to come"
+                       if isinstance(record, Planned) else
+                       f"{article(type(record))} cannot be dated ahead; correct the date")
                 yield Problem(record.origin_of(key), f"{key}: {moment} is after {what} ({day}); {fix}")
                 break  # one message per record: its other dates are usually the same slip
 
