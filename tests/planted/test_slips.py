@@ -180,7 +180,7 @@ SLIPS = [
          "source: kemlu-2018-soc-com-13}\n  - {count: members",
          "  - {count: components, document: asean-culture-of-prevention, value: 6, source: kemlu-2018-soc-com-13}\n"
          "  - {count: members, status: full, kind: country, value: 11, as_of: 2025-10-26, source: ians-2025-10-26}",
-         "", at="claims:", words="'claims' is empty"),
+         "", at="claims:", warning=True, words="'claims' is empty"),
 ]
 
 

@@ -100,10 +100,9 @@ def _take_records(document: YamlDocument, facts: Facts) -> list[Problem]:
             continue
         if not is_list:
             continue  # the organisation section, taken above
-        if not raw:
-            facts.incomplete = True
-            problems.append(Problem(document.origin((key,)), f"'{key}' is empty; list its records under it "
-                                    "(lines starting with '- '), or delete the line"))
+        if not raw:  # a warning: generated or half-written files may hold one, and nothing else is missing
+            facts.warnings.append(Problem(document.origin((key,)), f"'{key}' is empty; list its records under it "
+                                          "(lines starting with '- '), or delete the line"))
             continue
         if not isinstance(raw, list):
             facts.incomplete = True
