@@ -55,6 +55,8 @@ def collect_facts(folder: Path, timings: dict[str, float] | None = None) -> tupl
             reading += time.perf_counter() - clock
             clock = time.perf_counter()
             problems.extend(read_problems)
+            if read_problems:  # a key written twice keeps one of its values: records may be missing
+                facts.incomplete = True
             if document is None:
                 facts.incomplete = True  # its records are missing: references to them are no mistakes of their own
             elif document.data is None:
