@@ -37,9 +37,10 @@ class Slip:
     old: str = ""
     new: str = ""
     words: str = ""
-    action: str = "replace"  # replace | insert | delete | empty
+    action: str = "replace"  # replace | insert | delete (a line) | cut (a list entry) | empty
     at: str = ""  # the message's line, when it is not the edited one
     at_file: str = ""  # the file of `at`, when it is not `file`
+    first: bool = False  # `at` occurs on several lines: the message belongs at the first
     warning: bool = False  # a warning, not an error: validate still passes
 
 
@@ -160,6 +161,9 @@ SLIPS = [
     Slip("a source pasted twice", "sources.yaml", "sources:\n", action="insert", at="  - id: ians-2025-10-26",
          new="  - {id: ians-2025-10-26, title: again, publisher: IANS, issued: 2025-10-26, language: en}",
          words="source id 'ians-2025-10-26' is declared twice"),
+    Slip("a cited source deleted", "sources.yaml", "  - id: rferl-2002-06-04", action="cut", at="rferl-2002-06-04",
+         at_file="cica.yaml", first=True, words="unknown source id 'rferl-2002-06-04'; declare it in facts/sources.yaml "
+         "or cite a declared one (also cited at cica.yaml:"),
     Slip("a source without its title", "sources.yaml", 'title: "4 June 2002: CICA summit in Almaty"',
          action="delete", at="  - id: rferl-2002-06-04", words="missing required key 'title'"),
     Slip("a fact without a source", "cica.yaml", "{member: bh, since: 2011", ", source: chinadaily-2014-05-20", "",
@@ -187,10 +191,10 @@ SLIPS = [
 ]
 
 
-def _line_of(text: str, anchor: str) -> int:
+def _line_of(text: str, anchor: str, first: bool = False) -> int:
     """The 1-based line holding anchor (an anchor may span lines: its first line)."""
     start = text.index(anchor)
-    assert text.count(anchor) == 1, f"anchor {anchor!r} is not unique"
+    assert first or text.count(anchor) == 1, f"anchor {anchor!r} is not unique"
     return text.count("\n", 0, start) + 1
 
 
@@ -214,13 +218,16 @@ def plant(slip: Slip, folder: Path) -> int:
         if slip.action == "insert":
             lines.insert(number, slip.new + "\n")
             number += 1
+        elif slip.action == "cut":  # the entry and its indented lines, up to the next entry
+            end = next(index for index in range(number, len(lines)) if not lines[index].startswith("    "))
+            del lines[number - 1:end]
         else:
             del lines[number - 1]
         planted = "".join(lines)
     path.write_text(planted, "utf-8")
     if not slip.at:
         return number
-    return _line_of((folder / (slip.at_file or slip.file)).read_text("utf-8"), slip.at)
+    return _line_of((folder / (slip.at_file or slip.file)).read_text("utf-8"), slip.at, slip.first)
 
 
 def validate(runner, folder: Path) -> tuple[int, list[tuple[bool, str, int, str]], str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from .. import vocab
@@ -12,7 +13,7 @@ from .countries import ISO_SOURCE, describe_code, iso_country, unknown_code_prob
 from .models import Chairmanship, Claim, Membership, PartialDate, Record
 from .nested import check_nested
 from .plausible import check_adopted_during_meeting, check_dates, check_ids, check_series, check_source_dates
-from .problems import Problem, did_you_mean
+from .problems import Origin, Problem, did_you_mean
 from .terms import check_terms
 
 
@@ -45,13 +46,27 @@ def _all_records(facts: Facts) -> Iterator[Record]:
 
 
 def check_sources(facts: Facts) -> Iterator[Problem]:
-    """Every cited source is declared in facts/sources.yaml."""
+    """Every cited source is declared in facts/sources.yaml; an undeclared one is reported once, where it is
+    first cited, with the other places that cite it (a deleted source is one mistake, not one per citation)."""
     declared = set(facts.sources) | {ISO_SOURCE}
+    citations: dict[str, list[Origin]] = defaultdict(list)
     for record in _all_records(facts):
         for source in getattr(record, "source", None) or []:
             if source not in declared and not facts.declares("sources", source):
-                yield Problem(record.origin_of("source"), f"source: unknown source id '{source}'{did_you_mean(source, facts.sources)}; "
-                                             "declare it in facts/sources.yaml or cite a declared one")
+                citations[source].append(record.origin_of("source"))
+    for source, origins in citations.items():
+        first, *others = sorted(set(origins))
+        yield Problem(first, f"source: unknown source id '{source}'{did_you_mean(source, facts.sources)}; "
+                             f"declare it in facts/sources.yaml or cite a declared one{_also(others)}")
+
+
+def _also(others: list[Origin]) -> str:
+    """' (also cited at cica.yaml:12, cica.yaml:40 and 3 more places)', or '' when cited once."""
+    if not others:
+        return ""
+    shown = ", ".join(f"{Path(origin.file).name}:{origin.line}" for origin in others[:3])
+    more = f" and {len(others) - 3} more places" if len(others) > 3 else ""
+    return f" (also cited at {shown}{more})"
 
 
 def check_references(facts: Facts) -> Iterator[Problem]:

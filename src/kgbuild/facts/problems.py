@@ -48,7 +48,7 @@ def display_path(path: Path) -> str:
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice most like word, for 'did you mean' hints (short words need a looser match: kx ~ kz)."""
-    cutoff = 0.5 if len(word) <= 3 else 0.6
+    cutoff = 0.5 if len(word) <= 3 else 0.75  # looser, and a dated id points at another source (rferl- for mid-ru-)
     matches = difflib.get_close_matches(word, [choice for choice in choices if not _renumbered(word, choice)],
                                         n=1, cutoff=cutoff)
     return matches[0] if matches else None
