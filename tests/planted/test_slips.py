@@ -103,6 +103,8 @@ SLIPS = [
     # --- references -------------------------------------------------------------------------------------
     Slip("a misspelt source id", "cica.yaml", "{member: kr, since: 2006-06-17", "kazembus-2006", "kazembsu-2006",
          words="unknown source id 'kazembsu-2006-06-20'"),
+    Slip("a place deleted", "places.yaml", "{id: almaty,", action="delete", at="place: almaty", at_file="cica.yaml",
+         first=True, words="unknown place 'almaty'; declare it in facts/places.yaml (the same at cica.yaml:"),
     Slip("a misspelt place", "cica.yaml", "{series: summit, ordinal: 2,", "place: almaty", "place: almatty",
          words="did you mean 'almaty'"),
     Slip("an unknown country code", "cica.yaml", "{member: pk, since:", "member: pk", "member: pq",
@@ -163,7 +165,7 @@ SLIPS = [
          words="source id 'ians-2025-10-26' is declared twice"),
     Slip("a cited source deleted", "sources.yaml", "  - id: rferl-2002-06-04", action="cut", at="rferl-2002-06-04",
          at_file="cica.yaml", first=True, words="unknown source id 'rferl-2002-06-04'; declare it in facts/sources.yaml "
-         "or cite a declared one (also cited at cica.yaml:"),
+         "or cite a declared one (the same at cica.yaml:"),
     Slip("a source without its title", "sources.yaml", 'title: "4 June 2002: CICA summit in Almaty"',
          action="delete", at="  - id: rferl-2002-06-04", words="missing required key 'title'"),
     Slip("a fact without a source", "cica.yaml", "{member: bh, since: 2011", ", source: chinadaily-2014-05-20", "",

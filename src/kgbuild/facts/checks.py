@@ -28,7 +28,7 @@ def check_facts(facts: Facts) -> list[Problem]:
     whole = (check_sources, check_references, check_nested, check_claims, check_chairs_are_members,
              check_adopted_during_meeting, check_source_dates)
     for check in always + (() if facts.incomplete else whole):
-        problems.extend(check(facts))  # in order: each may mark organisations doubtful for the next
+        problems.extend(_once(check(facts)))  # in order: each may mark organisations doubtful for the next
     return problems
 
 
@@ -46,27 +46,29 @@ def _all_records(facts: Facts) -> Iterator[Record]:
 
 
 def check_sources(facts: Facts) -> Iterator[Problem]:
-    """Every cited source is declared in facts/sources.yaml; an undeclared one is reported once, where it is
-    first cited, with the other places that cite it (a deleted source is one mistake, not one per citation)."""
+    """Every cited source is declared in facts/sources.yaml (a deleted source is one message: see _once)."""
     declared = set(facts.sources) | {ISO_SOURCE}
-    citations: dict[str, list[Origin]] = defaultdict(list)
     for record in _all_records(facts):
         for source in getattr(record, "source", None) or []:
             if source not in declared and not facts.declares("sources", source):
-                citations[source].append(record.origin_of("source"))
-    for source, origins in citations.items():
+                yield Problem(record.origin_of("source"), f"source: unknown source id '{source}'{did_you_mean(source, facts.sources)}; "
+                                             "declare it in facts/sources.yaml or cite a declared one")
+
+
+def _once(problems: Iterable[Problem]) -> Iterator[Problem]:
+    """One message per mistake: the same words at several places (a deleted source, place or organisation
+    that many records name) become one message at the first place, naming the others."""
+    places: dict[str, list[Origin]] = defaultdict(list)
+    for problem in problems:
+        places[problem.message].append(problem.origin)
+    for message, origins in places.items():
         first, *others = sorted(set(origins))
-        yield Problem(first, f"source: unknown source id '{source}'{did_you_mean(source, facts.sources)}; "
-                             f"declare it in facts/sources.yaml or cite a declared one{_also(others)}")
-
-
-def _also(others: list[Origin]) -> str:
-    """' (also cited at cica.yaml:12, cica.yaml:40 and 3 more places)', or '' when cited once."""
-    if not others:
-        return ""
-    shown = ", ".join(f"{Path(origin.file).name}:{origin.line}" for origin in others[:3])
-    more = f" and {len(others) - 3} more places" if len(others) > 3 else ""
-    return f" (also cited at {shown}{more})"
+        if not others:
+            yield Problem(first, message)
+            continue
+        shown = ", ".join(f"{Path(origin.file).name}:{origin.line}" for origin in others[:3])
+        more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+        yield Problem(first, f"{message} (the same at {shown}{more})")
 
 
 def check_references(facts: Facts) -> Iterator[Problem]:
