@@ -52,7 +52,7 @@ load: $(VENV)/installed build  ## the full load test (50 clients, 60 s) on dist/
 
 lint: $(VENV)/installed  ## byte-compile everything and check the import direction
 	$(BIN)/python -m compileall -q src tests
-	@! grep -rnE "kgbuild\.(store|web)|from \.\.(store|web)" src/kgbuild/facts src/kgbuild/graph
+	$(BIN)/lint-imports  # the import contracts in pyproject.toml: layers, forbidden imports, no cycles
 
 ui:  ## the query UI's assets (YASGUI, pinned in package.json) into node_modules/; optional
 	@if [ node_modules/.package-lock.json -nt package-lock.json ] && [ -f $(YASGUI_JS) ]; then \

@@ -150,7 +150,7 @@ def serve(config, bind: str | None, workers: int | None, dist: Path | None, back
 
     try:
         if backend:  # a folder naming the store stands where dist/ would: the server opens it as a store
-            from .remote import write_pointer
+            from .store.remote import write_pointer
 
             dist = write_pointer(backend, config.base_iri, dist)
         run_server(dist or config.dist, bind or config.bind, workers or config.workers)
@@ -211,9 +211,9 @@ def diff(ctx: click.Context, old: str, new: str, output_format: str, facts_dir: 
     git revision of the facts folder (HEAD~1, a tag, a commit): `kgbuild diff HEAD~1 HEAD`,
     `kgbuild diff v1 facts/`. Exit status, as diff(1): 0 no change, 1 changes, 2 trouble.
     """
-    from .changes import RevisionError, compare
     from .facts import FactsError
     from .graph.write import builds_folder
+    from .revisions import RevisionError, compare
 
     config = ctx.obj
     try:

@@ -3,7 +3,7 @@
 Layouts: by default each of the build's named graphs (ontology, facts, inferred) replaces the
 graph of the same IRI in the store, so GRAPH and default-graph-uri work there as on our own
 server; with `graph`, the union (dist/kg.nt) replaces that one graph instead. Either way the
-publication record (kgbuild.publication) goes last into {base}graph/publication, so servers
+publication record (kgbuild.store.publication) goes last into {base}graph/publication, so servers
 reading the store (`kgbuild serve --backend`) see the new build only once its data is in place.
 """
 
@@ -24,9 +24,9 @@ import pyoxigraph as ox
 import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
-from .publication import head_query, metadata_graph, publication_triples, read_head
-from .sparqlclient import SparqlClient
-from .store import StoreError
+from .store.interface import StoreError
+from .store.publication import head_query, metadata_graph, publication_triples, read_head
+from .store.sparqlclient import SparqlClient
 
 CONNECT_TIMEOUT = 10.0
 UPLOAD_TIMEOUT = 900.0  # seconds for the store to load one graph and answer the PUT

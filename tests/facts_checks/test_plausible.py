@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import textwrap
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -10,8 +9,6 @@ from pathlib import Path
 import pytest
 
 from kgbuild.facts import collect_facts
-
-from ..conftest import ROOT
 
 SOURCES = """\
 sources:
@@ -151,33 +148,3 @@ def test_did_you_mean_never_offers_another_number(tmp_path):
                          "documents:\n  - {id: d, label: {en: D}, adopted_at: cica-9, source: mina-2021-10-07}\n")
     assert problems == ["cica.yaml:5: adopted_at: unknown meeting 'cica-9'; meetings are named {org}-{ordinal} for "
                         "summits and {org}-{series}-{ordinal} otherwise"]
-
-
-def imports_of(module: Path, package: str) -> set[str]:
-    """The kgbuild.facts modules one module imports, at any depth of its code (function-level imports too)."""
-    found = set()
-    for node in ast.walk(ast.parse(module.read_text("utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            names = [node.module] if node.module else [alias.name for alias in node.names]
-            found |= {f"{package}.{name.split('.')[0]}" for name in names}
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(package + "."):
-            found.add(".".join(node.module.split(".")[:3]))
-    return found
-
-
-def test_the_facts_package_has_no_import_cycle():
-    package = "kgbuild.facts"
-    folder = ROOT / "src" / "kgbuild" / "facts"
-    graph = {f"{package}.{path.stem}": imports_of(path, package) for path in folder.glob("*.py") if path.stem != "__init__"}
-    done: set[str] = set()
-
-    def visit(module: str, path: tuple[str, ...]) -> None:
-        assert module not in path, "import cycle: " + " -> ".join((*path, module))
-        if module in done or module not in graph:
-            return
-        for imported in graph[module]:
-            visit(imported, (*path, module))
-        done.add(module)
-
-    for module in graph:
-        visit(module, ())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kgbuild.sparqlclient import bind_values
+from kgbuild.store.sparqlclient import bind_values
 from kgbuild.store import open_store
 from kgbuild.storedqueries import stored_queries
 

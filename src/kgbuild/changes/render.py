@@ -105,8 +105,8 @@ def change_graph(change_set: ChangeSet, base: str = vocab.DEFAULT_BASE) -> Graph
         activity = URIRef(f"urn:kgbuild:changes:{digest}")
     graph.add((activity, RDF.type, PROV.Activity))
     graph.add((activity, RDFS.label, Literal(f"changes from {old.version or old.label} to {new.version or new.label}", lang="en")))
-    graph.add((activity, PROV.used, _version_node(graph, old, base)))
-    graph.add((activity, PROV.generated, _version_node(graph, new, base)))
+    graph.add((activity, PROV.used, _version_node(graph, old, base, "old")))
+    graph.add((activity, PROV.generated, _version_node(graph, new, base, "new")))
     for action, count in change_set.counts().items():
         graph.add((activity, DCTERMS.description, Literal(f"{count} {action}", lang="en")))
     for number, change in enumerate(change_set.changes, start=1):
@@ -127,12 +127,12 @@ def change_graph(change_set: ChangeSet, base: str = vocab.DEFAULT_BASE) -> Graph
     return graph
 
 
-def _version_node(graph: Graph, snapshot: Snapshot, base: str):
+def _version_node(graph: Graph, snapshot: Snapshot, base: str, side: str):
     if snapshot.build_id:
         node = URIRef(vocab.release_iri(snapshot.build_id, base))
         graph.add((node, DCTERMS.identifier, Literal(snapshot.version or snapshot.build_id)))
     else:
-        node = BNode()
+        node = BNode(side)  # a fixed label: the same diff gives the same Turtle
         graph.add((node, RDFS.label, Literal(snapshot.label)))
     graph.add((node, RDF.type, PROV.Entity))
     return node

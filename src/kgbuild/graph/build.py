@@ -25,7 +25,9 @@ from rdflib import Graph
 
 from .. import vocab
 from ..facts import Facts, FactsError, Origin, Problem, load_facts
+from .canonical import with_stable_blank_nodes
 from .closure import materialise
+from .epoch import build_time
 from .mapping import Mapped, Triple, map_records
 from .reasoning import Inconsistent, infer_types_of
 from . import releases
@@ -50,7 +52,7 @@ class BuildReport:
 
 
 def load_ontology(ontology_dir: Path) -> tuple[Graph, Graph]:
-    """The ontology and the shapes, parsed; a syntax error names the file and line."""
+    """The ontology (blank nodes canonically labelled) and the shapes, parsed; a syntax error names the file and line."""
     graphs = []
     for name in ("kgbuild.ttl", "shapes.ttl"):
         path = Path(ontology_dir) / name
@@ -62,7 +64,8 @@ def load_ontology(ontology_dir: Path) -> tuple[Graph, Graph]:
         except Exception as error:  # rdflib raises several parser exceptions; all mean the same to a maintainer
             raise FactsError([Problem(Origin(str(path), _line_of(error)), f"Turtle syntax error: {error}; fix it there")]) from None
         graphs.append(graph)
-    return graphs[0], graphs[1]
+    # the ontology goes into the dumps and the build id: its blank nodes need the same labels every build
+    return with_stable_blank_nodes(graphs[0]), graphs[1]
 
 
 def _line_of(error: Exception) -> int:
@@ -157,8 +160,10 @@ def build(facts_dir: Path, out: Path, ontology_dir: Path = Path("ontology"), que
 
     :raises FactsError: every problem found, as file:line messages; out/ is left untouched.
     :raises ReasonerError: when HermiT cannot run.
+    :raises ValueError: SOURCE_DATE_EPOCH is set to something other than a number of seconds.
     """
     progress = progress or (lambda message: None)
+    build_time()  # a malformed SOURCE_DATE_EPOCH fails the build now, not after the reasoner has run
     timings: dict[str, float] = {}
     progress(f"loading {facts_dir}/")
     clock = time.perf_counter()

@@ -1,8 +1,10 @@
-"""Graph stage: releases — each build's version triples, its facts snapshot and changelog, and the kept builds.
+"""Graph stage: releases — each build's version triples, its facts snapshot and changelog, and how many
+builds are kept.
 
 Every build folder under .dist.builds/ is a release: its report.json names it (build id, version),
 records.json keeps the facts it was made from, and changes.json / changes.ttl say what changed since
-the build dist/ pointed at before it. How many builds are kept is the `keep_builds` setting.
+the build dist/ pointed at before it (store/releases.py reads them). How many builds are kept is the
+`keep_builds` setting.
 """
 
 from __future__ import annotations
@@ -10,22 +12,19 @@ from __future__ import annotations
 import errno
 import json
 import os
-import re
 import traceback
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from .. import vocab
-from ..changes import RECORDS_FILE, ChangeSet, Snapshot, diff_snapshots, render_json, render_turtle, snapshot_facts
+from ..changes import ChangeSet, Snapshot, diff_snapshots, render_json, render_turtle
+from ..changes.folder import CHANGES_JSON, CHANGES_TTL, RECORDS_FILE, read_snapshot
 from ..config import settings
 from ..facts import Facts
+from .snapshot import snapshot_facts
 
-CHANGES_JSON = "changes.json"
-CHANGES_TTL = "changes.ttl"
-BUILD_FOLDER = re.compile(r"^[0-9a-f]{16}$")
 OWL_VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
 DCTERMS_MODIFIED = "http://purl.org/dc/terms/modified"
 XSD_DATE_TIME = "http://www.w3.org/2001/XMLSchema#dateTime"
@@ -146,88 +145,3 @@ def _read_all(descriptor: int) -> bytes:
     while chunk := os.read(descriptor, 1 << 16):
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def read_snapshot(build: Path) -> Snapshot | None:
-    """The facts a build recorded, or None when it recorded none (or is no build)."""
-    records = Path(build) / RECORDS_FILE
-    if not records.is_file():
-        return None
-    snapshot = Snapshot.from_json(records.read_text("utf-8"))
-    report = read_report(build) or {}
-    snapshot.build_id = snapshot.build_id or str(report.get("build_id", ""))
-    snapshot.version = snapshot.version or str(report.get("version", ""))
-    snapshot.label = snapshot.version or snapshot.label
-    return snapshot
-
-
-def read_report(build: Path) -> dict[str, Any] | None:
-    try:
-        report = json.loads((Path(build) / "report.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return report if isinstance(report, dict) and report.get("build_id") else None
-
-
-@dataclass(frozen=True)
-class Release:
-    """One kept build: where it is and what its report and changelog say."""
-
-    path: Path
-    report: dict[str, Any]
-    changes: dict[str, Any] | None
-
-    @property
-    def build_id(self) -> str:
-        return str(self.report["build_id"])
-
-    @property
-    def version(self) -> str:
-        return str(self.report.get("version", self.build_id))
-
-    @property
-    def built_at(self) -> str:
-        return str(self.report.get("built_at", ""))
-
-
-def list_releases(builds_dir: Path) -> list[Release]:
-    """The kept builds in a builds folder, newest first (unfinished and set-aside folders left out)."""
-    releases = []
-    if not Path(builds_dir).is_dir():
-        return releases
-    for folder in Path(builds_dir).iterdir():
-        if not (BUILD_FOLDER.match(folder.name) and folder.is_dir()):
-            continue
-        report = read_report(folder)
-        if report is None:
-            continue
-        changes = None
-        try:
-            changes = json.loads((folder / CHANGES_JSON).read_text("utf-8"))
-        except (OSError, ValueError):
-            pass
-        releases.append(Release(path=folder, report=report, changes=changes))
-    return sorted(releases, key=lambda release: (release.built_at, release.build_id), reverse=True)
-
-
-def builds_dir_of(build: Path) -> Path | None:
-    """The builds folder a build folder sits in (.dist.builds/), or None for a build outside one."""
-    build = Path(build).resolve()
-    return build.parent if BUILD_FOLDER.match(build.name) else None
-
-
-def find_release(builds_dir: Path, wanted: str) -> Release | None:
-    """The kept build a build id or a version (2025-01-31+5f0c2d9a1b3e4f60) names, or None."""
-    wanted = wanted.strip().replace(" ", "+")  # an unescaped + in a query string arrives as a space
-    build_id = wanted.rpartition("+")[2]
-    if not BUILD_FOLDER.match(build_id):
-        return None
-    return next((release for release in list_releases(builds_dir) if release.build_id == build_id), None)
-
-
-def changes_between(older: Release, newer: Release) -> ChangeSet | None:
-    """What changed from one kept build to another, from the facts each recorded (None if one has none)."""
-    before, after = read_snapshot(older.path), read_snapshot(newer.path)
-    if before is None or after is None:
-        return None
-    return diff_snapshots(before, after)

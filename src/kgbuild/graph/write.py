@@ -12,7 +12,6 @@ from bisect import insort
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,6 +22,7 @@ from .. import __version__, vocab
 from ..vocab import VOID
 from . import releases
 from .dumps import finish_dumps, start_dumps
+from .epoch import build_time
 from .mapping import nt_triples
 
 DUMPS = {"kg.ttl": ox.RdfFormat.TURTLE, "kg.nt": ox.RdfFormat.N_TRIPLES}
@@ -75,10 +75,23 @@ def graph_text(graphs: dict, base: str) -> GraphText:
     return GraphText(quads, sorted(triple + " ." for triple in union), sizes)
 
 
-def build_id_of(nquads: bytes) -> str:
-    """The content hash that names a build: sha256 of its sorted N-Quads lines (without the last
-    newline), 16 hex digits."""
-    return hashlib.sha256(nquads.removesuffix(b"\n")).hexdigest()[:16]
+def build_id_of(nquads: bytes, queries: dict[str, bytes] | None = None) -> str:
+    """The content hash that names a build, 16 hex digits: sha256 of its sorted N-Quads lines (without
+    the last newline), then of each stored query's name and text, in name order.
+
+    The queries count: a build reuses the folder of an earlier build with its id, queries/ included.
+    """
+    digest = hashlib.sha256(nquads.removesuffix(b"\n"))
+    for name, text in sorted((queries or {}).items()):
+        digest.update(b"\0" + name.encode("utf-8") + b"\0" + text)
+    return digest.hexdigest()[:16]
+
+
+def stored_queries(queries_dir: Path | None) -> dict[str, bytes]:
+    """The .rq files a build copies into its queries/, by name."""
+    if queries_dir is None or not Path(queries_dir).is_dir():
+        return {}
+    return {path.name: path.read_bytes() for path in sorted(Path(queries_dir).glob("*.rq"))}
 
 
 def json_ld_context(ontology: Graph, base: str) -> dict:
@@ -128,16 +141,17 @@ def void_description(store: ox.Store, base: str, build_id: str, built_at: str, c
     entities = next(iter(store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }", **union)))["n"]
     void.add((dataset, VOID.entities, Literal(int(entities.value), datatype=XSD.integer)))
     rows = store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c", **union)
-    for row in rows:
-        partition = BNode()
+    # partitions are blank nodes labelled by their order (ORDER BY), so void.ttl comes out the same every build
+    for number, row in enumerate(rows):
+        partition = BNode(f"class{number}")
         void.add((dataset, VOID.classPartition, partition))
         void.add((partition, VOID["class"], URIRef(row["c"].value)))
         void.add((partition, VOID.entities, Literal(int(row["n"].value), datatype=XSD.integer)))
     rows = store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p", **union)
     properties = 0
-    for row in rows:
+    for number, row in enumerate(rows):
         properties += 1
-        partition = BNode()
+        partition = BNode(f"property{number}")
         void.add((dataset, VOID.propertyPartition, partition))
         void.add((partition, VOID.property, URIRef(row["p"].value)))
         void.add((partition, VOID.triples, Literal(int(row["n"].value), datatype=XSD.integer)))
@@ -196,8 +210,9 @@ def _write_artefacts(graphs, text: GraphText, memory: ox.Store | None, work: Pat
     """The store, the dumps, VoID, the report and the release notes. The slow parts run side by side:
     the on-disk bulk load on a thread (pyoxigraph lets go of the GIL), the derived dumps in a child
     process (dumps.py), records.json and the changelog in another (releases.ReleaseNotes), the counting here."""
-    build_id = build_id_of(text.nquads)
-    built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    queries = stored_queries(queries_dir)
+    build_id = build_id_of(text.nquads, queries)
+    built_at = build_time().isoformat()
     version = releases.version_quads(base, build_id, built_at)  # added after the id is taken: see version_quads
     nquads = text.nquads + ox.serialize(version, format=ox.RdfFormat.N_QUADS)
     store = ox.Store(str(work / "store"))
@@ -217,8 +232,8 @@ def _write_artefacts(graphs, text: GraphText, memory: ox.Store | None, work: Pat
             shutil.copyfile(ontology_dir / "kgbuild.ttl", work / "ontology.ttl")
             if queries_dir is not None and queries_dir.is_dir():
                 (work / "queries").mkdir()
-                for query in sorted(queries_dir.glob("*.rq")):
-                    shutil.copyfile(query, work / "queries" / query.name)
+                for name, query in queries.items():
+                    (work / "queries" / name).write_bytes(query)
             counts = {"total": len(union), **{name: text.sizes.get(str(vocab.graph_iri(name, base)), 0) for name in graphs}}
             # statistics from an in-memory store: the on-disk one just bulk-loaded answers scans ~50x slower
             if memory is None:

@@ -9,10 +9,8 @@ from typing import Any
 from flask import Blueprint, Response, abort, render_template, request
 
 from ..changes import change_document, change_graph
-from ..graph.releases import (
-    BUILD_FOLDER, CHANGES_JSON, CHANGES_TTL, Release, builds_dir_of, changes_between, find_release, list_releases,
-    read_report,
-)
+from ..changes.folder import CHANGES_JSON, CHANGES_TTL, read_report
+from ..store.releases import BUILD_FOLDER, Release, builds_dir_of, changes_between, find_release, list_releases
 from ..queryrun.formats import GRAPH_FORMATS, HTML, JSON
 from .dataset import current_build, local_href
 from .protocol.headers import entity_tag, mark, not_modified

@@ -58,7 +58,7 @@ def _stop_query_processes(server, worker) -> None:
 
 
 def _log_requests() -> None:
-    """One line per request on stdout (web/requestlog.py), where gunicorn's access log went."""
+    """One line per request on stdout (web/guards/requestlog.py), where gunicorn's access log went."""
     logger = logging.getLogger("kgbuild")
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stdout)
@@ -120,7 +120,7 @@ def serve(dist: Path, bind: str = "127.0.0.1:8000", workers: int = 2, threads: i
         "threads": threads or max(settings().query_processes, 1),
         "timeout": 60,
         "graceful_timeout": 5,
-        "accesslog": None,  # web/requestlog.py writes one richer line per request instead
+        "accesslog": None,  # web/guards/requestlog.py writes one richer line per request instead
         "errorlog": "-",
         "loglevel": "info",
         "limit_request_line": MAX_REQUEST_LINE,

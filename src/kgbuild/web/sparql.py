@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 from ..queryrun.formats import GRAPH_FORMATS, HTML
 from ..vocab import GRAPH_NAMES
 from .dataset import current_build
-from .guards.refusals import check_graphs, check_query_text
+from .protocol.refusals import check_graphs, check_query_text
 from .protocol.headers import entity_tag, mark, not_modified
 from .protocol.negotiation import choose_format
 from .protocol.operation import ProtocolError, read_operation

@@ -1,4 +1,2 @@
-"""Serve -> what keeps the endpoint safe to expose: per-client limits, and what it refuses before a query runs.
-
-Their statuses and the request log are web/safety.py and web/requestlog.py.
-"""
+"""Serve -> what keeps the endpoint safe to expose: per-client limits (limits.py), the statuses of
+what is refused or times out (safety.py) and one log line per request (requestlog.py)."""

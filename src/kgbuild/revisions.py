@@ -1,4 +1,5 @@
-"""Changes: find the facts a diff compares -> a snapshot of a facts folder, a build, or a git revision."""
+"""Maintainers' diff (`kgbuild diff`): a snapshot of what each side names (a facts folder, a build, a kept
+build or a git revision), and the changelog between the two, rendered."""
 
 from __future__ import annotations
 
@@ -9,16 +10,29 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from ..facts import FactsError, load_facts
-from ..facts.problems import display_path
-from .records import Snapshot, snapshot_facts
+from . import vocab
+from .changes import RENDERERS, ChangeSet, Snapshot, diff_snapshots
+from .changes.folder import RECORDS_FILE
+from .facts import FactsError, load_facts
+from .facts.problems import display_path
+from .graph.snapshot import snapshot_facts
 
-RECORDS_FILE = "records.json"  # every build's snapshot of its facts, beside report.json
 BUILD_ID = re.compile(r"^(\d{4}-\d{2}-\d{2}\+)?([0-9a-f]{16})$")
 
 
 class RevisionError(Exception):
     """What a diff was asked to compare cannot be read; the message says what was tried and how to fix it."""
+
+
+def compare(old: str, new: str, facts_dir: Path, output_format: str = "text", base: str = vocab.DEFAULT_BASE,
+            builds_dir: Path | None = None) -> tuple[str, ChangeSet]:
+    """Render what changed from `old` to `new` (each a facts folder, build folder, kept build or git revision).
+
+    :raises RevisionError: either side cannot be read.
+    :raises FactsError: a facts folder holds problems.
+    """
+    change_set = diff_snapshots(snapshot_of(old, facts_dir, builds_dir), snapshot_of(new, facts_dir, builds_dir))
+    return RENDERERS[output_format](change_set, base), change_set
 
 
 def snapshot_of(spec: str, facts_dir: Path, builds_dir: Path | None = None) -> Snapshot:

@@ -12,11 +12,13 @@ import io
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..config import settings
-from ..queryrun.answer import QueryTimeout
-from ..queryrun.pool import PoolBusy
-from ..queryrun.querytext import allowed_services
-from .guards.limits import TooManyQueries
+from ...config import settings
+from ...queryrun.answer import QueryTimeout
+from ...queryrun.pool import PoolBusy
+from ...queryrun.querytext import allowed_services
+from ..errors import error_response
+from .limits import TooManyQueries
+from .requestlog import set_outcome
 
 
 def init_app(app: Flask) -> None:
@@ -59,9 +61,6 @@ def init_app(app: Flask) -> None:
 
 
 def _error(status: int, message: str, headers: dict[str, str], outcome: str) -> Response:
-    from . import _error as error_response  # noqa: PLC0415 - the app factory's module imports this one
-    from .requestlog import set_outcome  # noqa: PLC0415
-
     set_outcome(outcome)
     return error_response(status, message, headers)
 

@@ -16,7 +16,8 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import InternalServerError
 
-from ..store import StoreError
+from ...store import StoreError
+from ..errors import error_response
 
 LOG = logging.getLogger("kgbuild.requests")
 
@@ -73,20 +74,16 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(InternalServerError)
     def internal_error(error: InternalServerError) -> Response:
-        from . import _error  # noqa: PLC0415 - the app factory's module imports this one
-
         record = g.get("kgbuild_request") or RequestRecord()
         original = getattr(error, "original_exception", None)
         if original is not None:  # Flask logged the traceback already; tie it to the id the client sees
             LOG.error("request %s failed: %s: %s", record.id, type(original).__name__, original)
         record.outcome = "error"
-        return _error(500, f"internal error (request {record.id}); it is logged, and the operator can look it up")
+        return error_response(500, f"internal error (request {record.id}); it is logged, and the operator can look it up")
 
     @app.errorhandler(StoreError)
     def no_build(error: StoreError) -> Response:
-        from . import _error  # noqa: PLC0415
-
         LOG.error("no build to serve: %s", error)  # the message names local paths: the log, not the client
         set_outcome("no_build")
-        return _error(503, "no build is being served right now; the operator should run `kgbuild build` "
+        return error_response(503, "no build is being served right now; the operator should run `kgbuild build` "
                            "(the server log says more)", {"Retry-After": "30"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ...queryrun.querytext import QueryShape, read_shape
-from ..protocol.operation import ProtocolError, update_refused
+from .operation import ProtocolError, update_refused
 
 
 def check_query_text(text: str, own_graphs: Iterable[str], allowed_services: Iterable[str]) -> QueryShape:

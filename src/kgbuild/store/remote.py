@@ -1,9 +1,9 @@
-"""Serve from a remote store: RemoteStore answers as BuiltStore does, from a store `kgbuild publish` filled.
+"""Read side: a remote store. RemoteStore answers as BuiltStore does, from a store `kgbuild publish` filled.
 
 `kgbuild serve --backend URL` writes a small folder holding backend.json where a dist/ would be;
-open_store() (kgbuild.store) opens such a folder as a RemoteStore, so the app, its query processes
+open_store() (store/opening.py) opens such a folder as a RemoteStore, so the app, its query processes
 and every view reach the remote store through the same getter and the same query interface.
-A RemoteStore follows the publication record (kgbuild.publication) in the store, looked at every
+A RemoteStore follows the publication record (store/publication.py) in the store, looked at every
 few seconds, so every replica switches to a newly published build by itself.
 """
 
@@ -22,11 +22,10 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
+from .interface import POINTER, StoreError
 from .publication import Publication, head_query, read_head, read_publication
 from .sparqlclient import SparqlClient
-from .store import StoreError
 
-POINTER = "backend.json"
 REFRESH_SECONDS = 5.0  # how stale a replica's idea of the published build may be
 QUERY_TIMEOUT = 60.0  # the HTTP read timeout; the query processes' own limit usually strikes first
 OBJECTS_BATCH = 500  # subjects per VALUES query, to keep the query text small
@@ -43,10 +42,6 @@ def write_pointer(endpoint: str, base: str, dist: Path | None = None, folder: Pa
     settings = {"endpoint": endpoint, "base_iri": base, "dist": str(Path(dist).resolve()) if dist else None}
     (folder / POINTER).write_text(json.dumps(settings, indent=2) + "\n", "utf-8")
     return folder
-
-
-def is_pointer(folder: Path) -> bool:
-    return (Path(folder) / POINTER).is_file()
 
 
 def open_remote(folder: Path) -> RemoteStore:

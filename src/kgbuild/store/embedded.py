@@ -1,21 +1,16 @@
-"""Open a built dist/ for reading: the Oxigraph store (read-only) and the build report."""
+"""Read side: a build in dist/ opened read-only: its on-disk Oxigraph store and its report."""
 
 from __future__ import annotations
 
 import json
-import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
 import pyoxigraph as ox
 
-from .iris import DEFAULT_BASE
-
-
-class StoreError(Exception):
-    """dist/ is missing or unreadable; the message says how to fix it."""
+from ..iris import DEFAULT_BASE
+from .interface import StoreError
 
 
 @dataclass
@@ -76,16 +71,12 @@ class BuiltStore:
                 for subject in subjects}
 
 
-def open_store(dist: Path) -> BuiltStore:
-    """Open dist/ read-only.
+def open_embedded(dist: Path) -> BuiltStore:
+    """Open the build in dist/ read-only.
 
     :raises StoreError: when dist/ holds no finished build, or one that cannot be read.
     """
     dist = Path(dist)
-    if (dist / "backend.json").is_file():  # `serve --backend`: dist/ names a remote store (kgbuild.remote)
-        from .remote import open_remote  # noqa: PLC0415 - remote imports this module
-
-        return open_remote(dist)
     report_path = dist / "report.json"
     store_path = dist / "store"
     if not report_path.is_file() or not store_path.is_dir():
@@ -101,31 +92,3 @@ def open_store(dist: Path) -> BuiltStore:
     if not isinstance(report, dict) or not report.get("build_id"):
         raise StoreError(f"{report_path} has no build_id; rebuild it with `kgbuild build --out {dist}`")
     return BuiltStore(path=dist.resolve(), store=store, report=report)
-
-
-class BuildTracker:
-    """The current build behind dist/, reopened when the dist symlink moves to a new build.
-
-    `kgbuild build` switches builds by renaming the dist symlink, so resolving it (one readlink)
-    per request is enough to notice a new build. Each process opens its own read-only store:
-    an Oxigraph handle must not cross a fork, so a handle opened in another process is dropped.
-    """
-
-    def __init__(self, dist: Path) -> None:
-        self.dist = Path(dist)
-        self._lock = threading.Lock()
-        self._target: str | None = None
-        self._pid: int | None = None
-        self._built: BuiltStore | None = None
-
-    def current(self) -> BuiltStore:
-        """Return the build dist/ points at now, opening it if it is new to this process.
-
-        :raises StoreError: when dist/ holds no readable build.
-        """
-        target = os.path.realpath(self.dist)
-        with self._lock:
-            if self._built is None or target != self._target or os.getpid() != self._pid:
-                self._built = open_store(self.dist)
-                self._target, self._pid = target, os.getpid()
-            return self._built

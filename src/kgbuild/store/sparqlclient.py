@@ -1,4 +1,4 @@
-"""A SPARQL Protocol client whose answers are pyoxigraph objects, as the embedded store's are.
+"""Read side: a SPARQL Protocol client whose answers are pyoxigraph objects, as the embedded store's are.
 
 Queries go out as a form POST asking for SPARQL JSON results (or N-Triples for CONSTRUCT and
 DESCRIBE) and come back as QuerySolutions, QueryBoolean or QueryTriples, so callers cannot tell
@@ -18,7 +18,7 @@ from typing import Any, Mapping
 import pyoxigraph as ox
 import requests
 
-from .store import StoreError
+from .interface import StoreError
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
