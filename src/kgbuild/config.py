@@ -6,6 +6,7 @@ import difflib
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .vocab import DEFAULT_BASE
@@ -129,3 +130,17 @@ def _check_base(base: str, where: str) -> None:
     if not base.endswith(("/", "#")):
         raise SettingsError(f"{where}: {base!r} must end with '/' (resource IRIs are appended to it); "
                             f"write {base + '/'!r}")
+
+
+def build_day(environ: dict[str, str] | None = None) -> tuple[date, str]:
+    """The day a build runs, and how it was set: SOURCE_DATE_EPOCH when given (reproducible builds), else today.
+
+    :raises SettingsError: SOURCE_DATE_EPOCH is set but is not a number of seconds.
+    """
+    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return datetime.now(timezone.utc).date(), "today"
+    if not epoch.isdigit():
+        raise SettingsError(f"SOURCE_DATE_EPOCH (environment): {epoch!r} is not a number of seconds since "
+                            "1970-01-01 UTC; set it to one, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)")
+    return datetime.fromtimestamp(int(epoch), timezone.utc).date(), "the build day set by SOURCE_DATE_EPOCH"

@@ -19,6 +19,7 @@ KGBUILD = str(Path(sys.executable).parent / "kgbuild")
     ("KGBUILD_BASE_IRI", "example.org/kg/", "is not an http(s) IRI"),
     ("KGBUILD_QUERY_TIMEOUT", "fast", "expected a number, got 'fast'"),
     ("KGBUILD_YAML_MAX_DEPTH", "-3", "must be at least 1"),
+    ("SOURCE_DATE_EPOCH", "yesterday", "is not a number of seconds since 1970-01-01 UTC"),
 ])
 def test_a_bad_environment_setting_is_one_line_naming_it(runner, variable, value, words):
     result = runner.invoke(cli, ["validate", "facts"], env={variable: value})

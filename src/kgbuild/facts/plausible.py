@@ -6,24 +6,15 @@ Each rule is documented in docs/facts-format.md ("What validate checks").
 from __future__ import annotations
 
 import difflib
-import os
-from datetime import date, datetime, timezone
 from typing import Iterator
 
 from .. import vocab
+from ..config import build_day
 from .collection import Facts
 from .countries import describe_code, iso_country
 from .models import Membership, PartialDate, Planned, Record, Source
 from .problems import Origin, Problem
 from .wording import article
-
-
-def build_day() -> tuple[date, str]:
-    """The day the build runs, and how it was set: SOURCE_DATE_EPOCH when given (reproducible builds), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc).date(), "the build day set by SOURCE_DATE_EPOCH"
-    return datetime.now(timezone.utc).date(), "today"
 
 
 def _dated_records(facts: Facts) -> Iterator[Record]:
