@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .config import settings
+from .config import SettingsError, build_day, settings
 
 
 def _progress(quiet: bool):
@@ -25,7 +25,12 @@ def _progress(quiet: bool):
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Build a checked knowledge graph from curated YAML facts, and serve it over SPARQL."""
-    ctx.obj = settings()
+    try:
+        ctx.obj = settings()
+        build_day()  # a malformed SOURCE_DATE_EPOCH is a setting's mistake too
+    except SettingsError as error:  # a usage mistake: one line, exit status 2, no traceback
+        click.echo(f"Error: {error}", err=True)
+        ctx.exit(2)
 
 
 @cli.command()

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .vocab import DEFAULT_BASE
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; str() is one line naming the setting and where it was set."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,11 @@ class Settings:
             raise ValueError(f"base_iri {self.base_iri!r} must end with '/'")
 
 
+# Settings that must be at least 1 (a server needs a worker; a cap of 0 would refuse everything).
+_AT_LEAST_ONE = {"workers", "yaml_max_bytes", "yaml_max_depth", "yaml_max_scalar", "max_result_rows",
+                 "max_result_bytes", "max_query_bytes", "client_concurrency"}
+
+
 def _find_pyproject(start: Path) -> Path | None:
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
@@ -50,29 +61,86 @@ def _find_pyproject(start: Path) -> Path | None:
 
 
 def settings(cwd: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
-    """Read settings: defaults, then [tool.kgbuild] of the nearest pyproject.toml, then KGBUILD_*."""
+    """Read settings: defaults, then [tool.kgbuild] of the nearest pyproject.toml, then KGBUILD_*.
+
+    :raises SettingsError: naming the setting, where it was set and what it takes.
+    """
     environ = dict(os.environ if environ is None else environ)
     values: dict[str, object] = {}
     pyproject = _find_pyproject((cwd or Path.cwd()).resolve())
     if pyproject is not None:
-        table = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("kgbuild", {})
-        root = pyproject.parent
-        for field in fields(Settings):
-            if field.name in table:
-                value = table[field.name]
-                values[field.name] = root / value if field.type == "Path" else value
+        values.update(_from_pyproject(pyproject))
     for field in fields(Settings):
-        env_value = environ.get(f"KGBUILD_{field.name.upper()}")
-        if env_value is not None:
-            values[field.name] = _coerce(field.type, env_value)
+        variable = f"KGBUILD_{field.name.upper()}"
+        if variable in environ:
+            values[field.name] = _coerce(field.name, field.type, environ[variable], f"{variable} (environment)")
     return replace(Settings(), **values)
 
 
-def _coerce(type_name: object, text: str) -> object:
+def _from_pyproject(pyproject: Path) -> dict[str, object]:
+    where = f"[tool.kgbuild] in {pyproject}"
+    try:
+        document = tomllib.loads(pyproject.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
+        raise SettingsError(f"{pyproject}: cannot read the settings ({error}); fix the file") from None
+    table = document.get("tool", {}).get("kgbuild", {})
+    known = {field.name: field for field in fields(Settings)}
+    values: dict[str, object] = {}
+    for name, value in table.items():
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise SettingsError(f"{name} in {where}: unknown setting{hint}; settings are: {', '.join(known)}")
+        field = known[name]
+        if field.type == "Path":
+            values[name] = pyproject.parent / _coerce(name, "str", value, f"{name} in {where}")
+        else:
+            values[name] = _coerce(name, field.type, value, f"{name} in {where}")
+    return values
+
+
+def _coerce(name: str, type_name: object, raw: object, where: str) -> object:
+    """The value of one setting as its type, or a SettingsError naming it and where it was set."""
     if type_name == "Path":
-        return Path(text)
-    if type_name == "int":
-        return int(text)
-    if type_name == "float":
-        return float(text)
-    return text
+        return Path(str(raw))
+    if type_name == "str":
+        if not isinstance(raw, str):
+            raise SettingsError(f"{where}: expected text, got {raw!r}; put it in quotes")
+        if name == "base_iri":
+            _check_base(raw, where)
+        return raw
+    number = int if type_name == "int" else float
+    try:
+        if isinstance(raw, bool) or (number is int and isinstance(raw, float)):
+            raise ValueError
+        value = number(raw.strip() if isinstance(raw, str) else raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        kind = "a whole number" if number is int else "a number"
+        raise SettingsError(f"{where}: expected {kind}, got {raw!r}; write digits, e.g. "
+                            f"{getattr(Settings, name)}") from None
+    least = 1 if name in _AT_LEAST_ONE else 0
+    if value < least or value != value:  # NaN is no number of seconds either
+        raise SettingsError(f"{where}: {raw!r} is too small; it must be at least {least}")
+    return value
+
+
+def _check_base(base: str, where: str) -> None:
+    if not base.startswith(("http://", "https://")) or any(character in base for character in ' <>"{}|\\^`'):
+        raise SettingsError(f"{where}: {base!r} is not an http(s) IRI; write one such as {DEFAULT_BASE}")
+    if not base.endswith(("/", "#")):
+        raise SettingsError(f"{where}: {base!r} must end with '/' (resource IRIs are appended to it); "
+                            f"write {base + '/'!r}")
+
+
+def build_day(environ: dict[str, str] | None = None) -> tuple[date, str]:
+    """The day a build runs, and how it was set: SOURCE_DATE_EPOCH when given (reproducible builds), else today.
+
+    :raises SettingsError: SOURCE_DATE_EPOCH is set but is not a number of seconds.
+    """
+    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return datetime.now(timezone.utc).date(), "today"
+    if not epoch.isdigit():
+        raise SettingsError(f"SOURCE_DATE_EPOCH (environment): {epoch!r} is not a number of seconds since "
+                            "1970-01-01 UTC; set it to one, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)")
+    return datetime.fromtimestamp(int(epoch), timezone.utc).date(), "the build day set by SOURCE_DATE_EPOCH"

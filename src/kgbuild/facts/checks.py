@@ -4,21 +4,31 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from .. import vocab
-from .countries import ISO_SOURCE, iso_country, unknown_code_problem
-from .loader import Facts
+from .collection import Facts
+from .countries import ISO_SOURCE, describe_code, iso_country, unknown_code_problem
+from .models import Chairmanship, Claim, Membership, PartialDate, Record
 from .nested import check_nested
-from .models import Chairmanship, Claim, Membership, Record
-from .problems import Problem, did_you_mean
+from .plausible import check_adopted_during_meeting, check_dates, check_ids, check_series, check_source_dates
+from .problems import Origin, Problem, did_you_mean
+from .terms import check_terms
 
 
 def check_facts(facts: Facts) -> list[Problem]:
-    """Every cross-record problem of a facts folder."""
+    """Every cross-record problem of a facts folder (warnings go to facts.warnings).
+
+    One mistake, one message: checks that count or look records up run only when every file was
+    read, and skip organisations whose memberships already hold a mistake (facts.doubtful).
+    """
     problems: list[Problem] = []
-    for check in (check_sources, check_references, check_periods, check_overlaps, check_claims, check_nested):
-        problems.extend(check(facts))
+    always = (check_terms, check_ids, check_dates, check_periods, check_overlaps, check_series)
+    whole = (check_sources, check_references, check_nested, check_claims, check_chairs_are_members,
+             check_adopted_during_meeting, check_source_dates)
+    for check in always + (() if facts.incomplete else whole):
+        problems.extend(_once(check(facts)))  # in order: each may mark organisations doubtful for the next
     return problems
 
 
@@ -30,61 +40,94 @@ def _all_records(facts: Facts) -> Iterator[Record]:
     yield from facts.chairmanships
     yield from facts.meetings.values()
     yield from facts.documents.values()
+    yield from facts.initiatives.values()
     yield from facts.claims
     yield from facts.country_overrides.values()
 
 
 def check_sources(facts: Facts) -> Iterator[Problem]:
-    """Every cited source is declared in facts/sources.yaml."""
+    """Every cited source is declared in facts/sources.yaml (a deleted source is one message: see _once)."""
     declared = set(facts.sources) | {ISO_SOURCE}
     for record in _all_records(facts):
         for source in getattr(record, "source", None) or []:
-            if source not in declared:
-                yield Problem(record.origin_of("source"), f"source: unknown source id '{source}'{did_you_mean(source, declared)}; "
+            if source not in declared and not facts.declares("sources", source):
+                yield Problem(record.origin_of("source"), f"source: unknown source id '{source}'{did_you_mean(source, facts.sources)}; "
                                              "declare it in facts/sources.yaml or cite a declared one")
 
 
+def _once(problems: Iterable[Problem]) -> Iterator[Problem]:
+    """One message per mistake: the same words at several places (a deleted source, place or organisation
+    that many records name) become one message at the first place, naming the others."""
+    places: dict[str, list[Origin]] = defaultdict(list)
+    for problem in problems:
+        places[problem.message].append(problem.origin)
+    for message, origins in places.items():
+        first, *others = sorted(set(origins))
+        if not others:
+            yield Problem(first, message)
+            continue
+        shown = ", ".join(f"{Path(origin.file).name}:{origin.line}" for origin in others[:3])
+        more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+        yield Problem(first, f"{message} (the same at {shown}{more})")
+
+
 def check_references(facts: Facts) -> Iterator[Problem]:
-    """Members, chairs, places, countries, meetings and documents that records point at exist."""
+    """Members, chairs, places, countries, meetings and documents that records point at exist, each within its kind:
+    a country slot never takes an organisation, and a member that is neither is named as neither."""
     used = set(facts.countries)
+    organisations = facts.organisations
     for membership in facts.memberships:
-        if membership.member not in facts.organisations and iso_country(membership.member) is None:
-            choices = [*facts.organisations]
-            hint = did_you_mean(membership.member, choices)
-            if len(membership.member) == 2 or not hint:
-                yield unknown_code_problem(membership.member, membership.origin_of("member"), "member", used)
-            else:
-                yield Problem(membership.origin_of("member"), f"member: unknown organisation '{membership.member}'{hint}; "
-                                                 "declare it in facts/organisations.yaml")
-        if membership.member == membership.organisation:
-            yield Problem(membership.origin, f"member: '{membership.member}' cannot be a member of itself; remove the line")
+        member = membership.member
+        if member not in organisations and iso_country(member) is None and not facts.declares("organisations", member):
+            facts.doubtful.add(membership.organisation)  # counted as a country, it would upset the claims
+            yield _unknown_member(membership, facts, used)
+        if member == membership.organisation:
+            yield Problem(membership.origin, f"member: '{member}' cannot be a member of itself; remove the line")
     for chairmanship in facts.chairmanships:
         if iso_country(chairmanship.chair) is None:
-            yield unknown_code_problem(chairmanship.chair, chairmanship.origin_of("chair"), "chair", used)
+            yield unknown_code_problem(chairmanship.chair, chairmanship.origin_of("chair"), "chair", used, organisations)
     for place in facts.places.values():
         if iso_country(place.country) is None:
-            yield unknown_code_problem(place.country, place.origin_of("country"), "country", used)
+            yield unknown_code_problem(place.country, place.origin_of("country"), "country", used, organisations)
     for person in facts.people.values():
         if person.country and iso_country(person.country) is None:
-            yield unknown_code_problem(person.country, person.origin_of("country"), "country", used)
+            yield unknown_code_problem(person.country, person.origin_of("country"), "country", used, organisations)
     for meeting in facts.meetings.values():
-        if meeting.place is not None and meeting.place not in facts.places:
+        if meeting.place is not None and not facts.declares("places", meeting.place):
             yield Problem(meeting.origin_of("place"), f"place: unknown place '{meeting.place}'{did_you_mean(meeting.place, facts.places)}; "
                                           "declare it in facts/places.yaml")
     for document in facts.documents.values():
-        if document.adopted_at and document.adopted_at not in facts.meetings:
+        if document.adopted_at and not facts.declares("meetings", document.adopted_at):
             yield Problem(document.origin_of("adopted_at"), f"adopted_at: unknown meeting '{document.adopted_at}'"
-                                           f"{did_you_mean(document.adopted_at, facts.meetings)}; meetings are named "
+                                           f"{_meeting_hint(document.adopted_at, facts)}; meetings are named "
                                            "{org}-{ordinal} for summits and {org}-{series}-{ordinal} otherwise")
     for claim in facts.claims:
         yield from _check_claim_shape(claim, facts)
+
+
+def _meeting_hint(written: str, facts: Facts) -> str:
+    """A summit written with its series (cica-summit-6) is the summit cica-6; else the closest meeting id."""
+    summit = written.replace("-summit-", "-", 1)
+    if summit != written and summit in facts.meetings:
+        return f" (did you mean '{summit}'? summits have no series in their id)"
+    return did_you_mean(written, facts.meetings)
+
+
+def _unknown_member(membership: Membership, facts: Facts, used: set[str]) -> Problem:
+    """A member that is neither an ISO code nor a declared organisation: a two-letter one reads as a country code."""
+    member = membership.member
+    if len(member) == 2:
+        return unknown_code_problem(member, membership.origin_of("member"), "member", used)
+    return Problem(membership.origin_of("member"), f"member: '{member}' is neither a declared organisation nor an ISO "
+                                                   f"3166-1 country code{did_you_mean(member, facts.organisations)}; "
+                                                   "declare the organisation in facts/organisations.yaml")
 
 
 def _check_claim_shape(claim: Claim, facts: Facts) -> Iterator[Problem]:
     if claim.count == "components":
         if not claim.document:
             yield Problem(claim.origin, "a components claim needs `document: <document id>`; add it")
-        elif claim.document not in facts.documents:
+        elif not facts.declares("documents", claim.document):
             yield Problem(claim.origin_of("document"), f"document: unknown document '{claim.document}'"
                                         f"{did_you_mean(claim.document, facts.documents)}; use a document id")
     elif claim.as_of is None:
@@ -97,6 +140,8 @@ def check_periods(facts: Facts) -> Iterator[Problem]:
     for record in timed:
         start = getattr(record, "known_from", None) or record.since
         if record.until is not None and record.until.last_day < start.value:
+            if isinstance(record, Membership):
+                facts.doubtful.add(record.organisation)
             which = "since" if record.since is not None else "attested"
             yield Problem(record.origin_of("until"), f"until: {record.until} is before {which}: {start}; "
                                          "swap them or correct the dates")
@@ -135,6 +180,7 @@ def check_overlaps(facts: Facts) -> Iterator[Problem]:
         periods.sort(key=lambda period: (_start(period), period.origin))
         for earlier, later in zip(periods, periods[1:]):
             if _overlap(earlier, later):
+                facts.doubtful.add(organisation)
                 yield Problem(later.origin, f"membership of '{member}' in {organisation} from {later.known_from} overlaps "
                                             f"the one at {earlier.origin} ({earlier.known_from} to {earlier.until or 'now'}); "
                                             "give the earlier one `until:` or remove one")
@@ -154,6 +200,31 @@ def in_force(membership: Membership, day: date) -> tuple[bool, bool]:
     """Whether a membership is (certainly, possibly) in force on a day: kgbuild.temporal's one rule."""
     period = membership.period
     return period.certainly(day), period.possibly(day)
+
+
+def in_force_at_start(memberships: list[Membership], start: PartialDate) -> bool:
+    """Whether one of the memberships holds on the first or the last day the start may mean (2010-06: June)."""
+    return any(in_force(membership, day)[1] for membership in memberships for day in {start.value, start.last_day})
+
+
+def check_chairs_are_members(facts: Facts) -> Iterator[Problem]:
+    """A chairmanship's chair is a full member of the organisation when its term starts."""
+    full: dict[tuple[str, str], list[Membership]] = {}
+    for membership in facts.memberships:
+        if membership.status == "full":
+            full.setdefault((membership.organisation, membership.member), []).append(membership)
+    for chairmanship in facts.chairmanships:
+        organisation, chair = chairmanship.organisation, chairmanship.chair
+        if organisation in facts.doubtful or iso_country(chair) is None:
+            continue  # the membership's or the code's own message says what is wrong
+        if not in_force_at_start(full.get((organisation, chair), []), chairmanship.since):
+            yield _not_a_member(chairmanship, describe_code(chair))
+
+
+def _not_a_member(chairmanship: Chairmanship, name: str) -> Problem:
+    return Problem(chairmanship.origin_of("chair"), (
+        f"chair: '{chairmanship.chair}' ({name}) is not a full member of {chairmanship.organisation} when its term "
+        f"starts ({chairmanship.since}); check the chair's code and the dates, or add its membership"))
 
 
 def count_for_claim(claim: Claim, facts: Facts, by_organisation: dict[str, list[Membership]] | None = None) -> tuple[int, int]:
@@ -186,9 +257,9 @@ def check_claims(facts: Facts) -> Iterator[Problem]:
         by_organisation[membership.organisation].append(membership)
     for claim in facts.claims:
         if claim.count == "components" and claim.document not in facts.documents:
-            continue  # reported by check_references
-        if claim.count == "members" and claim.as_of is None:
-            continue
+            continue  # reported by check_references, or the document was rejected
+        if claim.count == "members" and (claim.as_of is None or claim.organisation in facts.doubtful):
+            continue  # the claim's own shape, or a membership it counts, holds the mistake to report
         certain, possible = count_for_claim(claim, facts, by_organisation)
         if not claim.complete and certain <= claim.value:
             if possible < claim.value:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import gettext
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Collection
 
 import pycountry
 
 from .problems import Origin, Problem
-
-if TYPE_CHECKING:
-    from .loader import Facts
 
 ISO_SOURCE = "iso-3166"
 LABEL_LANGUAGES = ("en", "id")
@@ -94,47 +91,12 @@ def suggest_code(code: str, used: set[str] = frozenset()) -> str | None:
     return max(candidates, key=likelihood)
 
 
-def unknown_code_problem(code: str, origin: Origin, key: str, used: set[str] = frozenset()) -> Problem:
+def unknown_code_problem(code: str, origin: Origin, key: str, used: set[str] = frozenset(),
+                         organisations: Collection[str] = ()) -> Problem:
+    """The message for a country slot holding no ISO code; an organisation there is named as one, never guessed at."""
+    if code in organisations:
+        return Problem(origin, f"{key}: '{code}' is an organisation, but {key} takes a country; "
+                               "write the country's ISO 3166-1 alpha-2 code")
     match = suggest_code(code, used)
     hint = f" (did you mean '{match}', {describe_code(match)}?)" if match else ""
     return Problem(origin, f"{key}: unknown country code '{code}'{hint}; use an ISO 3166-1 alpha-2 code")
-
-
-def referenced_codes(facts: "Facts") -> dict[str, Origin]:
-    """Every valid country code the facts use (members, chairs, places, people), with its first use."""
-    uses = [(chair.chair, chair.origin_of("chair")) for chair in facts.chairmanships]
-    uses += [(membership.member, membership.origin_of("member")) for membership in facts.memberships
-             if membership.member not in facts.organisations]
-    uses += [(place.country, place.origin_of("country")) for place in facts.places.values()]
-    uses += [(person.country, person.origin_of("country")) for person in facts.people.values() if person.country]
-    for meeting in facts.meetings.values():
-        for participant in meeting.participants:
-            for code in (participant.country, participant.on_behalf_of):
-                if code and code not in facts.organisations:
-                    uses.append((code, meeting.origin_of("participants")))
-    for initiative in facts.initiatives.values():
-        for code in (initiative.proposed_by, initiative.on_behalf_of):
-            if code and code not in facts.organisations and code not in facts.people:
-                uses.append((code, initiative.origin))
-    first: dict[str, Origin] = {}
-    for code, origin in sorted(uses, key=lambda use: use[1]):
-        if iso_country(code) is not None:
-            first.setdefault(code, origin)
-    return first
-
-
-def resolve_countries(facts: "Facts") -> tuple[dict[str, Country], list[Problem]]:
-    """Name every referenced country: ISO 3166 names, replaced by facts/countries.yaml where given."""
-    problems = [unknown_code_problem(override.code, override.origin, "code")
-                for override in facts.country_overrides.values() if iso_country(override.code) is None]
-    countries: dict[str, Country] = {}
-    for code, first_use in sorted(referenced_codes(facts).items()):
-        country = Country(code=code, label=iso_names(code), source=[ISO_SOURCE], origin=first_use)
-        override = facts.country_overrides.get(code)
-        if override is not None:
-            country.label = {**country.label, **(override.label or {})}
-            country.names = override.names
-            country.source = sorted({ISO_SOURCE, *(override.source or [])})
-            country.origin = override.origin
-        countries[code] = country
-    return countries, problems

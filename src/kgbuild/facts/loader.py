@@ -3,53 +3,25 @@
 from __future__ import annotations
 
 import gc
+import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from .. import vocab
-from .countries import Country, resolve_countries
-from .models import (
-    ORGANISATION_SECTIONS, SECTIONS, Chairmanship, Claim, CountryOverride, Document, Initiative, Meeting, Membership,
-    Organisation, Person, Place, Record, Source,
-)
+from .checks import check_facts
+from .collection import Facts
+from .countries import ISO_SOURCE, Country, iso_country, iso_names, unknown_code_problem
+from .models import ORGANISATION_SECTIONS, SECTIONS, SLUG_PATTERN, Organisation, Record
 from .problems import FactsError, Origin, Problem, closest, did_you_mean
+from .wording import article, describe_error
 from .yamlread import YamlDocument, read_yaml
 
-
-@dataclass
-class Facts:
-    """Every record of a facts folder, validated and cross-checked, each knowing its file:line."""
-
-    folder: Path
-    files: list[Path] = field(default_factory=list)
-    sources: dict[str, Source] = field(default_factory=dict)
-    country_overrides: dict[str, CountryOverride] = field(default_factory=dict)
-    countries: dict[str, Country] = field(default_factory=dict)
-    places: dict[str, Place] = field(default_factory=dict)
-    organisations: dict[str, Organisation] = field(default_factory=dict)
-    people: dict[str, Person] = field(default_factory=dict)
-    memberships: list[Membership] = field(default_factory=list)
-    chairmanships: list[Chairmanship] = field(default_factory=list)
-    meetings: dict[str, Meeting] = field(default_factory=dict)
-    documents: dict[str, Document] = field(default_factory=dict)
-    initiatives: dict[str, Initiative] = field(default_factory=dict)
-    claims: list[Claim] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)  # true but worth saying: gaps the sources leave
-
-    def count(self) -> dict[str, int]:
-        """How many records of each kind, for reports and the closing note."""
-        return {
-            "sources": len(self.sources), "countries": len(self.countries), "places": len(self.places),
-            "organisations": len(self.organisations), "people": len(self.people),
-            "memberships": len(self.memberships), "chairmanships": len(self.chairmanships),
-            "meetings": len(self.meetings), "documents": len(self.documents),
-            "components": sum(len(document.components) for document in self.documents.values()),
-            "initiatives": len(self.initiatives), "claims": len(self.claims),
-        }
+# Sections whose records other records refer to by id, and the key that holds it.
+_ID_KEYS = {"sources": "id", "places": "id", "organisations": "id", "people": "id", "documents": "id",
+            "initiatives": "id", "countries": "code"}
 
 
 def load_facts(folder: Path, timings: dict[str, float] | None = None) -> Facts:
@@ -66,8 +38,6 @@ def load_facts(folder: Path, timings: dict[str, float] | None = None) -> Facts:
 
 def collect_facts(folder: Path, timings: dict[str, float] | None = None) -> tuple[Facts, list[Problem]]:
     """Read and check a facts folder; return what is valid and every problem found."""
-    from .checks import check_facts  # checks import Facts from here
-
     folder = Path(folder)
     facts = Facts(folder=folder)
     if not folder.is_dir():
@@ -85,7 +55,15 @@ def collect_facts(folder: Path, timings: dict[str, float] | None = None) -> tupl
             reading += time.perf_counter() - clock
             clock = time.perf_counter()
             problems.extend(read_problems)
-            if document is not None and document.data is not None:
+            if read_problems:  # a key written twice keeps one of its values: records may be missing
+                facts.incomplete = True
+            if document is None:
+                facts.incomplete = True  # its records are missing: references to them are no mistakes of their own
+            elif document.data is None:
+                facts.incomplete = True
+                problems.append(Problem(document.origin(()), "holds no facts (the file is empty or only comments); "
+                                        "add its records back, or delete the file"))
+            else:
                 problems.extend(_take_records(document, facts))
             validating += time.perf_counter() - clock
         clock = time.perf_counter()
@@ -103,6 +81,7 @@ def collect_facts(folder: Path, timings: dict[str, float] | None = None) -> tupl
 def _take_records(document: YamlDocument, facts: Facts) -> list[Problem]:
     """Validate each record of one file on its own, so one bad record hides no other problem."""
     if not isinstance(document.data, dict):
+        facts.incomplete = True
         return [Problem(document.origin(()), "a facts file is a map of sections (sources:, memberships:, ...); "
                         "start each section at the left margin")]
     problems: list[Problem] = []
@@ -110,44 +89,76 @@ def _take_records(document: YamlDocument, facts: Facts) -> list[Problem]:
     organisation = _file_organisation(document, facts, problems)
     for key, raw in document.data.items():
         if key not in SECTIONS:
+            facts.incomplete = True
             problems.append(Problem(document.origin((key,)), f"unknown section '{key}'{did_you_mean(str(key), SECTIONS)}; "
                                     f"sections are: {', '.join(SECTIONS)}"))
             continue
         model, is_list = SECTIONS[key]
         if key in ORGANISATION_SECTIONS and organisation is None:
-            problems.append(Problem(document.origin((key,)), f"'{key}' belongs to an organisation, but this file has no "
-                                    "`organisation:` section; add one, or move these records to the organisation's file"))
+            facts.incomplete = True
+            if all(section in SECTIONS for section in document.data):  # else a misspelt `organisation:` says it
+                problems.append(Problem(document.origin((key,)), f"'{key}' belongs to an organisation, but this file has "
+                                        "no `organisation:` section; add one, or move these records to the organisation's file"))
             continue
         if not is_list:
             continue  # the organisation section, taken above
-        if raw is None:
+        if not raw:  # a warning: generated or half-written files may hold one, and nothing else is missing
+            facts.warnings.append(Problem(document.origin((key,)), f"'{key}' is empty; list its records under it "
+                                          "(lines starting with '- '), or delete the line"))
             continue
         if not isinstance(raw, list):
+            facts.incomplete = True
             problems.append(Problem(document.origin((key,)), f"'{key}' must be a list of records (lines starting with '- ')"))
             continue
         for index, item in enumerate(raw):
             record = _validate(model, item, document, (key, index), problems, name)
-            if record is not None:
-                record._organisation = organisation.id if organisation else ""
-                problems.extend(_store(key, record, facts))
+            if record is None:
+                _reject(key, item, organisation, facts)
+                continue
+            record._organisation = organisation or ""
+            problems.extend(_store(key, record, facts))
     return problems
 
 
-def _file_organisation(document: YamlDocument, facts: Facts, problems: list[Problem]) -> Organisation | None:
-    """The organisation a file is about (its `organisation:` section), filed with the others."""
+def _reject(section: str, item: Any, organisation: str | None, facts: Facts) -> None:
+    """Note the id a rejected record declares, so that what refers to it is not reported as well."""
+    if section == "memberships" and organisation:
+        facts.doubtful.add(organisation)  # a count over its memberships would only repeat the mistake
+    if not isinstance(item, dict):
+        return  # an empty entry or a bare value declares nothing
+    if section == "meetings":
+        series, ordinal = item.get("series"), item.get("ordinal")
+        identified = isinstance(series, str) and type(ordinal) is int and organisation
+        facts.rejected[section].add(vocab.meeting_slug(organisation, series, ordinal) if identified else "*")
+    elif section in _ID_KEYS:
+        key = item.get(_ID_KEYS[section])
+        facts.rejected[section].add(key if isinstance(key, str) else "*")  # "*": some id, unknown which
+
+
+def _file_organisation(document: YamlDocument, facts: Facts, problems: list[Problem]) -> str | None:
+    """The id of the organisation a file is about (its `organisation:` section), filed with the others;
+    a rejected section still names it, so that its memberships, meetings ... are checked all the same."""
     if "organisation" not in document.data:
         return None
-    record = _validate(Organisation, document.data["organisation"], document, ("organisation",), problems)
+    raw = document.data["organisation"]
+    record = _validate(Organisation, raw, document, ("organisation",), problems)
     if record is not None:
         problems.extend(_store("organisations", record, facts))
-    return record
+        return record.id
+    _reject("organisations", raw, None, facts)
+    written = raw.get("id") if isinstance(raw, dict) else None
+    return written if isinstance(written, str) and re.match(SLUG_PATTERN, written) else None
 
 
 def _validate(model: type[Record], item: Any, document: YamlDocument, at: tuple, problems: list[Problem],
               name: str | None = None) -> Record | None:
+    if item is None:
+        problems.append(Problem(document.origin(at), "an empty list entry ('-' with nothing after it); "
+                                f"write {article(model)} record there, or delete the line"))
+        return None
     if not isinstance(item, dict):
-        problems.append(Problem(document.origin(at), f"expected {_article(model)} record (a map of keys), "
-                                f"got {type(item).__name__} {str(item)[:40]!r}"))
+        problems.append(Problem(document.origin(at), f"expected {article(model)} record (a map of keys such as "
+                                f"`- {{key: value, ...}}`), got {str(item)[:40]!r}"))
         return None
     try:
         record = model.model_validate(item)
@@ -170,57 +181,11 @@ def _validate(model: type[Record], item: Any, document: YamlDocument, at: tuple,
     return record
 
 
-def _article(model: type[Record]) -> str:
-    noun = model.__name__.lower()
-    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
-
-
 def _misspelt_required(details: list[dict[str, Any]], model: type[Record]) -> set[str]:
     """Required keys whose absence is explained by a misspelt key next to them (sinse: -> since:)."""
     extra = [str(detail["loc"][-1]) for detail in details if detail["type"] == "extra_forbidden"]
     missing = {str(detail["loc"][-1]) for detail in details if detail["type"] == "missing"}
     return {match for key in extra if (match := closest(key, model.model_fields)) in missing}
-
-
-def describe_error(detail: dict[str, Any], model: type[Record]) -> str:
-    """Turn one pydantic error into `what is wrong; how to fix it`, in the maintainer's terms."""
-    loc = [part for part in detail["loc"] if not isinstance(part, int)]
-    name = str(loc[-1]) if loc else model.__name__.lower()
-    value = detail.get("input")
-    kind = detail["type"]
-    if kind == "extra_forbidden":
-        allowed = sorted(model.model_fields)
-        return f"unknown key '{name}'{did_you_mean(name, allowed)}; {_article(model)} takes: {', '.join(allowed)}"
-    if kind == "missing":
-        description = model.model_fields[name].description if name in model.model_fields else None
-        hint = f" ({description})" if description else ""
-        return f"missing required key '{name}'; add `{name}: ...`{hint}"
-    if kind == "value_error":
-        return f"{name}: {detail['ctx']['error']}" if loc else str(detail["ctx"]["error"])
-    if kind == "literal_error":
-        return f"{name}: {value!r} is not allowed; use {detail['ctx']['expected']}"
-    if kind == "string_pattern_mismatch":
-        pattern = detail["ctx"]["pattern"]
-        if pattern == "^[a-z]{2}$":
-            return f"{name}: {value!r} is not an ISO 3166-1 alpha-2 code; write two lower-case letters, e.g. kz"
-        if "a-z0-9" in pattern:
-            return f"{name}: {value!r} is not a valid id; use lower-case letters, digits and '-' (e.g. nur-sultan)"
-        if "https?" in pattern:
-            return f"{name}: {value!r} is not a web address; write it in full, starting with https://"
-        return f"{name}: {value!r} is not a language tag; use a BCP 47 tag such as en or id"
-    if kind in {"int_parsing", "int_type", "int_from_float"}:
-        return f"{name}: expected a whole number, got {value!r}"
-    if kind in {"string_type"}:
-        return f"{name}: expected text, got {type(value).__name__} {value!r}; quote it"
-    if kind in {"dict_type", "model_type"}:
-        return f"{name}: expected a map such as {{en: ..., id: ...}}, got {type(value).__name__} {str(value)[:40]!r}"
-    if kind == "list_type":
-        return f"{name}: expected a list, got {type(value).__name__} {str(value)[:40]!r}"
-    if kind in {"greater_than_equal", "greater_than"}:
-        return f"{name}: {value!r} is too small; it must be at least {detail['ctx'].get('ge', detail['ctx'].get('gt'))}"
-    if kind in {"string_too_short", "too_short"}:
-        return f"{name}: must not be empty; give a value"
-    return f"{name}: {detail['msg']} (got {str(value)[:60]!r}); fix the value"
 
 
 def _store(section: str, record: Any, facts: Facts) -> list[Problem]:
@@ -256,3 +221,43 @@ def _file_by_id(table: dict[str, Any], key: str, record: Record, what: str) -> P
 
 def _listed(problem: Problem | None) -> list[Problem]:
     return [problem] if problem else []
+
+
+def referenced_codes(facts: Facts) -> dict[str, Origin]:
+    """Every valid country code the facts use (members, chairs, places, people), with its first use."""
+    uses = [(chair.chair, chair.origin_of("chair")) for chair in facts.chairmanships]
+    uses += [(membership.member, membership.origin_of("member")) for membership in facts.memberships
+             if membership.member not in facts.organisations]
+    uses += [(place.country, place.origin_of("country")) for place in facts.places.values()]
+    uses += [(person.country, person.origin_of("country")) for person in facts.people.values() if person.country]
+    for meeting in facts.meetings.values():
+        for participant in meeting.participants:
+            for code in (participant.country, participant.on_behalf_of):
+                if code and code not in facts.organisations:
+                    uses.append((code, meeting.origin_of("participants")))
+    for initiative in facts.initiatives.values():
+        for code in (initiative.proposed_by, initiative.on_behalf_of):
+            if code and code not in facts.organisations and code not in facts.people:
+                uses.append((code, initiative.origin))
+    first: dict[str, Origin] = {}
+    for code, origin in sorted(uses, key=lambda use: use[1]):
+        if iso_country(code) is not None:
+            first.setdefault(code, origin)
+    return first
+
+
+def resolve_countries(facts: Facts) -> tuple[dict[str, Country], list[Problem]]:
+    """Name every referenced country: ISO 3166 names, replaced by facts/countries.yaml where given."""
+    problems = [unknown_code_problem(override.code, override.origin, "code")
+                for override in facts.country_overrides.values() if iso_country(override.code) is None]
+    countries: dict[str, Country] = {}
+    for code, first_use in sorted(referenced_codes(facts).items()):
+        country = Country(code=code, label=iso_names(code), source=[ISO_SOURCE], origin=first_use)
+        override = facts.country_overrides.get(code)
+        if override is not None:
+            country.label = {**country.label, **(override.label or {})}
+            country.names = override.names
+            country.source = sorted({ISO_SOURCE, *(override.source or [])})
+            country.origin = override.origin
+        countries[code] = country
+    return countries, problems

@@ -126,6 +126,13 @@ class Sourced(Record):
     source: SourceIds
 
 
+class Planned(Record):
+    """A record that may announce what is to come: only then may its dates lie after the build day."""
+
+    planned: bool = Field(default=False, description="true when the record announces what is to come "
+                          "(a meeting ahead): its dates may then lie after the build day")
+
+
 class Name(Sourced):
     """Another name of a resource: an official form, a former name, an acronym or a spelling a source uses.
 
@@ -256,7 +263,7 @@ class MembershipAlternative(Alternative):
     until: DateField | None = None
 
 
-class Membership(Sourced):
+class Membership(Planned, Sourced):
     """A member (country code or organisation id) of the file's organisation, for a period.
 
     Where no source gives the start, `attested:` records a day a source shows the membership held
@@ -296,7 +303,7 @@ class ChairmanshipAlternative(Alternative):
     theme: LanguageMap | None = None
 
 
-class Chairmanship(Sourced):
+class Chairmanship(Planned, Sourced):
     chair: CountryCode
     since: DateField
     until: DateField | None = None
@@ -354,7 +361,7 @@ class MeetingAlternative(Alternative):
     theme: LanguageMap | None = None
 
 
-class Meeting(Sourced):
+class Meeting(Planned, Sourced):
     """A summit, ministerial meeting or other numbered meeting of the file's organisation."""
 
     series: Slug = Field(description="summit, ministerial, or another series slug", examples=["summit", "ministerial", "soc-com"])
@@ -386,7 +393,7 @@ class DocumentAlternative(Alternative):
     adopted_on: DateField | None = None
 
 
-class Document(Sourced):
+class Document(Planned, Sourced):
     """A declaration or other document of the file's organisation, with its ordered components (if any)."""
 
     id: Slug

@@ -48,9 +48,16 @@ def display_path(path: Path) -> str:
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice most like word, for 'did you mean' hints (short words need a looser match: kx ~ kz)."""
-    cutoff = 0.5 if len(word) <= 3 else 0.6
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    cutoff = 0.5 if len(word) <= 3 else 0.75  # looser, and a dated id points at another source (rferl- for mid-ru-)
+    matches = difflib.get_close_matches(word, [choice for choice in choices if not _renumbered(word, choice)],
+                                        n=1, cutoff=cutoff)
     return matches[0] if matches else None
+
+
+def _renumbered(word: str, choice: str) -> bool:
+    """Whether two ids differ only in digits at the same places: another record (cica-5 for cica-9), not a slip."""
+    return len(word) == len(choice) and word != choice and all(
+        a == b or (a.isdigit() and b.isdigit()) for a, b in zip(word, choice))
 
 
 def did_you_mean(word: str, choices: Iterable[str], describe=None) -> str:

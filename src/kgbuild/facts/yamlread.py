@@ -10,6 +10,7 @@ anything rarer (an explicit tag, a map or list as a key) is built by the safe lo
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -99,10 +100,8 @@ def read_yaml(path: Path, limits: YamlLimits | None = None) -> tuple[YamlDocumen
     try:
         problems, fatal, built = _scan(text, document, limits)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        what = error.problem or error.context or "malformed YAML"
-        return None, [Problem(Origin(name, line), f"YAML syntax error: {what}; fix the indentation or quoting there")]
+        line, what = syntax_error(error, text)
+        return None, [Problem(Origin(name, line), f"YAML syntax error: {what}")]
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, max(error.position, 0)) + 1
         return None, [Problem(Origin(name, line), f"holds a character YAML does not allow ({error.character!r}, "
@@ -121,12 +120,78 @@ def read_yaml(path: Path, limits: YamlLimits | None = None) -> tuple[YamlDocumen
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
         line = mark.line + 1 if mark else 1
-        return None, [Problem(Origin(name, line), f"{error.problem}; facts files hold plain maps, lists, text and numbers only")]
+        tag = _tag_of(error.problem or "")
+        return None, [Problem(Origin(name, line), f"the YAML tag {tag} is not allowed; facts files hold plain maps, lists, "
+                                                  "text and numbers only, so remove the tag (quote the value if it is text)")]
     except yaml.YAMLError as error:  # the scan passed, so this is rare; still the file's fault
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         return None, [Problem(Origin(name, line), f"YAML error: {getattr(error, 'problem', None) or error}; fix the file so it parses")]
     return document, problems
+
+
+def syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """libyaml's complaint retold for a maintainer: the line to look at, and what to do there."""
+    problem, context = error.problem or "", error.context or ""
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark else 1
+    opened = error.context_mark.line + 1 if error.context_mark else line
+    if "nesting depth" in problem:
+        return line, ("maps and lists nest too deep here (brackets opened and never closed?); facts need only a few "
+                      "levels, so check the brackets")
+    if "cannot start any token" in problem or "tab character" in problem:
+        found = _character_at(text, error.problem_mark)
+        if found == "\t" or "tab character" in problem:
+            return line, "a tab character; YAML indents with spaces only, so replace the tab with spaces"
+        return line, (f"a value cannot begin with {found!r}; put the value in quotes "
+                      f"(\"{found}...\")")
+    if "quoted scalar" in context and "end of stream" in problem:
+        return opened, "a quote opens here and is never closed; close it, or quote the text with the other kind of quote"
+    if "unknown escape" in problem or "escape" in problem:
+        return line, "a backslash in double quotes starts an escape YAML does not know; use single quotes, or write \\\\"
+    if ("flow" in context or "expected ','" in problem) and error.problem_mark and line == opened:
+        return line, ("text inside [ ] or { } holds an unquoted ':' or ',' (or the bracket is not closed); "
+                      "put such text in quotes")
+    if "flow sequence" in context or "expected ',' or ']'" in problem:
+        return opened, "a list opened with '[' here is not closed; add the ']' (or a ',' between items)"
+    if "flow mapping" in context or "expected ',' or '}'" in problem:
+        return opened, "a map opened with '{' here is not closed; add the '}' (or a ',' between its keys)"
+    if "mapping values are not allowed" in problem:
+        return line, ("a ': ' where YAML expects none: quote text that holds ': ', start a nested map on a line of "
+                      "its own, or give the line above its ':'")
+    if _after_quote(text, error.problem_mark):
+        return line, ("a quote ends the text early (a quote mark inside text quoted with the same mark); "
+                      "double a ' inside single quotes ('it''s'), or quote with the other mark")
+    if "expected key" in problem or "expected <block end>" in problem or "expected '-' indicator" in problem:
+        return line, ("this line is indented differently from the lines it belongs with; indent the keys of one "
+                      "record, and the '- ' items of one list, the same")
+    if "block sequence entries are not allowed" in problem:
+        return line, "a list item ('- ') where a value was expected; start the list on a line of its own, indented"
+    if "could not find expected ':'" in problem or "simple key" in context:
+        return line, "a key without ':' (or an unclosed quote); add ': ' after the key"
+    if "anchor" in problem or "alias" in problem:
+        return line, ALIAS_MESSAGE
+    return line, "this line is not well-formed YAML; check the indentation, the ': ' after each key and the quotes"
+
+
+def _tag_of(problem: str) -> str:
+    """'!!python/object' from libyaml's "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object'"."""
+    found = re.search(r"'([^']+)'", problem)
+    return "!!" + found.group(1).removeprefix("tag:yaml.org,2002:") if found else "here"
+
+
+def _after_quote(text: str, mark) -> bool:
+    lines = text.splitlines()
+    if mark is None or mark.line >= len(lines) or not 0 < mark.column <= len(lines[mark.line]):
+        return False
+    return lines[mark.line][mark.column - 1] in "'\""
+
+
+def _character_at(text: str, mark) -> str:
+    lines = text.splitlines()
+    if mark is None or mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return "?"
+    return lines[mark.line][mark.column]
 
 
 def _read_text(path: Path, name: str, limits: YamlLimits) -> tuple[str, Problem | None]:
