@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .vocab import DEFAULT_BASE
+from .iris import DEFAULT_BASE
 
 
 class SettingsError(ValueError):
@@ -132,15 +132,22 @@ def _check_base(base: str, where: str) -> None:
                             f"write {base + '/'!r}")
 
 
-def build_day(environ: dict[str, str] | None = None) -> tuple[date, str]:
-    """The day a build runs, and how it was set: SOURCE_DATE_EPOCH when given (reproducible builds), else today.
+def build_time(environ: dict[str, str] | None = None) -> tuple[datetime, str]:
+    """When a build runs, and how that was set: SOURCE_DATE_EPOCH when given (reproducible-builds.org),
+    else the clock; whole seconds, UTC. The one definition the checks and the written build share.
 
     :raises SettingsError: SOURCE_DATE_EPOCH is set but is not a number of seconds.
     """
     epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch:
-        return datetime.now(timezone.utc).date(), "today"
+        return datetime.now(timezone.utc).replace(microsecond=0), "today"
     if not epoch.isdigit():
         raise SettingsError(f"SOURCE_DATE_EPOCH (environment): {epoch!r} is not a number of seconds since "
                             "1970-01-01 UTC; set it to one, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)")
-    return datetime.fromtimestamp(int(epoch), timezone.utc).date(), "the build day set by SOURCE_DATE_EPOCH"
+    return datetime.fromtimestamp(int(epoch), timezone.utc), "the build day set by SOURCE_DATE_EPOCH"
+
+
+def build_day(environ: dict[str, str] | None = None) -> tuple[date, str]:
+    """The day a build runs (build_time's day), and how it was set."""
+    moment, how = build_time(environ)
+    return moment.date(), how

@@ -162,7 +162,12 @@ def _write_organisation(path: Path, rng: random.Random, org: str, number: int, o
     out.append("\nchairmanships:\n")
     day = _day(rng, max(founded.year, 1990), 2005)
     for term in range(rng.randint(2, 6)):
-        chair = rng.choice(countries)
+        # a chair is a full member when its term starts (kgbuild validate checks it)
+        eligible = sorted({member for member, since, until, is_country in full_periods
+                           if is_country and since <= day and (until is None or day < until)})
+        if not eligible:
+            break
+        chair = rng.choice(eligible)
         end = day + timedelta(days=rng.randint(400, 1500))  # never two terms starting in one year
         last = term > 0 and rng.random() < 0.2
         fields = [f"chair: {chair}", f"since: {day.isoformat()}"]
@@ -178,13 +183,14 @@ def _write_organisation(path: Path, rng: random.Random, org: str, number: int, o
 
     # meetings: summits and ministerial meetings, sometimes another series
     out.append("\nmeetings:\n")
-    meetings: list[str] = []
+    meetings: list[tuple[str, str]] = []  # (id, its start as written)
     for series, how_many in (("summit", rng.randint(2, 5)), ("ministerial", rng.randint(2, 4)),
                              ("soc-com", rng.choice((0, 0, 1, 2)))):
         start = _day(rng, 1995, 2000)
         for ordinal in range(1, how_many + 1):
             start = start + timedelta(days=rng.randint(200, 1200))
-            fields = [f"series: {series}", f"ordinal: {ordinal}", f"start: {_written(rng, start)}"]
+            written = _written(rng, start)
+            fields = [f"series: {series}", f"ordinal: {ordinal}", f"start: {written}"]
             if rng.random() < 0.4:
                 fields.append(f"end: {(start + timedelta(days=rng.randint(1, 3))).isoformat()}")
             fields.append(f"place: {rng.choice(places)[0]}")
@@ -193,7 +199,7 @@ def _write_organisation(path: Path, rng: random.Random, org: str, number: int, o
             if rng.random() < 0.1:
                 fields.append("venue: {en: Convention Centre}")
             out.append("  - {" + ", ".join(fields) + f", source: {_sources(rng, own_sources)}}}\n")
-            meetings.append(f"{org}-{ordinal}" if series == "summit" else f"{org}-{series}-{ordinal}")
+            meetings.append((f"{org}-{ordinal}" if series == "summit" else f"{org}-{series}-{ordinal}", written))
             counts["meetings"] += 1
 
     # documents: some declarations with ordered components
@@ -205,7 +211,8 @@ def _write_organisation(path: Path, rng: random.Random, org: str, number: int, o
         out.append(f"  - id: {document}\n    kind: {'declaration' if declaration else 'document'}\n"
                    f"    label: {{en: {rng.choice(WORDS).title()} Declaration {index}, id: Deklarasi {index}}}\n")
         if rng.random() < 0.8:
-            out.append(f"    adopted_at: {rng.choice(meetings)}\n    adopted_on: {_written(rng, _day(rng, 2000, 2024))}\n")
+            meeting, held = rng.choice(meetings)  # adopted during the meeting (kgbuild validate checks it)
+            out.append(f"    adopted_at: {meeting}\n    adopted_on: {held}\n")
         if declaration:
             out.append("    components:\n")
             how_many = rng.randint(2, 8)

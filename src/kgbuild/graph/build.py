@@ -27,7 +27,7 @@ from .. import vocab
 from ..facts import Facts, FactsError, Origin, Problem, load_facts
 from .canonical import with_stable_blank_nodes
 from .closure import materialise
-from .epoch import build_time
+from ..config import build_time
 from .mapping import Mapped, Triple, map_records
 from .reasoning import Inconsistent, infer_types_of
 from . import releases

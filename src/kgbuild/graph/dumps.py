@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .epoch import build_time
+from ..config import build_time
 from .jsonld import write_compact_json_ld
 
 GZIPPED = ("kg.nt", "kg.nq", "kg.ttl", "kg.trig", "kg.jsonld")
@@ -29,7 +29,7 @@ def gzip_file(path: Path) -> None:
 
     The header's time is the build's (SOURCE_DATE_EPOCH when set), so the same build gives the same bytes.
     """
-    mtime = int(build_time().timestamp())
+    mtime = int(build_time()[0].timestamp())
     with open(path, "rb") as plain, gzip.GzipFile(f"{path}.gz", "wb", compresslevel=1, mtime=mtime) as packed:
         shutil.copyfileobj(plain, packed, 1 << 20)
 

@@ -22,7 +22,7 @@ from .. import __version__, vocab
 from ..vocab import VOID
 from . import releases
 from .dumps import finish_dumps, start_dumps
-from .epoch import build_time
+from ..config import build_time
 from .mapping import nt_triples
 
 DUMPS = {"kg.ttl": ox.RdfFormat.TURTLE, "kg.nt": ox.RdfFormat.N_TRIPLES}
@@ -212,7 +212,7 @@ def _write_artefacts(graphs, text: GraphText, memory: ox.Store | None, work: Pat
     process (dumps.py), records.json and the changelog in another (releases.ReleaseNotes), the counting here."""
     queries = stored_queries(queries_dir)
     build_id = build_id_of(text.nquads, queries)
-    built_at = build_time().isoformat()
+    built_at = build_time()[0].isoformat()
     version = releases.version_quads(base, build_id, built_at)  # added after the id is taken: see version_quads
     nquads = text.nquads + ox.serialize(version, format=ox.RdfFormat.N_QUADS)
     store = ox.Store(str(work / "store"))
