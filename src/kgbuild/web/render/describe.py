@@ -26,7 +26,8 @@ INCOMING_LIMIT = 200  # a country many memberships point at still answers at onc
 SOURCES_KEPT = 10_000  # sources whose details a worker keeps for the build (under 1 kB each)
 
 INCOMING = "SELECT DISTINCT ?x ?p WHERE {{ ?x ?p {iri} }}"
-INCOMING_PAGE = INCOMING + " LIMIT {limit}"
+# ordered, so that the page holds the same first links from any store (embedded or remote)
+INCOMING_PAGE = INCOMING + " ORDER BY ?p ?x LIMIT {limit}"
 INCOMING_COUNT = "SELECT (COUNT(*) AS ?count) WHERE {{ " + INCOMING + " }}"
 PAGES = "|".join(f"<{iri}>" for iri in (SCHEMA_URL, FOAF_PAGE, DCAT_LANDING_PAGE, DCTERMS_SOURCE, RDFS_SEE_ALSO))
 SOURCES = f"PREFIX dcterms: <{DCTERMS}>\n" + """SELECT ?source ?title ?publisher ?issued ?url WHERE {{
