@@ -65,7 +65,7 @@ SLIPS = [
          "theme: {en: Security", "theme: {en: Agenda: Security", words="quote"),
     # --- types ------------------------------------------------------------------------------------------
     Slip("an ordinal in words", "cica.yaml", "    ordinal: 6\n", "6", "sixth", words="expected a whole number"),
-    Slip("an ordinal of zero", "cica.yaml", "{series: summit, ordinal: 3,", "ordinal: 3", "ordinal: 0",
+    Slip("an ordinal of zero", "cica.yaml", "{series: summit, ordinal: 4,", "ordinal: 4", "ordinal: 0",
          words="at least 1"),
     Slip("a label that is not a map", "places.yaml", "{id: almaty, label: {en: Almaty, id: Almaty}",
          "label: {en: Almaty, id: Almaty}", "label: Almaty", words="expected a map"),
@@ -180,7 +180,7 @@ SLIPS = [
     Slip("an id shared by an organisation and a person", "people.yaml", "people:", action="insert",
          new="  - {id: osce, label: {en: OSCE}, source: kemlu-2018-soc-com-13}",
          words="is already the id of the organisation"),
-    Slip("one meeting written twice", "cica.yaml", "{series: summit, ordinal: 3,", "ordinal: 3", "ordinal: 2",
+    Slip("one meeting written twice", "cica.yaml", "{series: summit, ordinal: 4,", "ordinal: 4", "ordinal: 2",
          words="meeting 'cica-2' is declared twice"),
     # --- files -------------------------------------------------------------------------------------------
     Slip("a file emptied but for its comments", "people.yaml", action="empty", anchor="",

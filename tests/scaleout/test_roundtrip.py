@@ -12,6 +12,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from kgbuild.cli import cli
+from kgbuild.iris import XSD_BOOLEAN as XSD_BOOLEAN_IRI
 
 from ..conftest import QUERIES, SMALL_FACTS
 from ..web.conftest import serve_in_thread
@@ -49,7 +50,17 @@ def rows(response: requests.Response) -> list[tuple[str, ...]]:
     if isinstance(result, ox.QueryBoolean):
         return [(str(bool(result)),)]
     names = [variable.value for variable in result.variables]
-    return sorted(tuple(str(solution[name]) for name in names) for solution in result)
+    return sorted(tuple(_canonical(solution[name]) for name in names) for solution in result)
+
+
+XSD_BOOLEAN = ox.NamedNode(XSD_BOOLEAN_IRI)
+
+
+def _canonical(term) -> str:
+    """A term as text, a boolean in its canonical form: Virtuoso writes true as "1"^^xsd:boolean, the same value."""
+    if isinstance(term, ox.Literal) and term.datatype == XSD_BOOLEAN:
+        return str(ox.Literal({"1": "true", "0": "false"}.get(term.value, term.value), datatype=XSD_BOOLEAN))
+    return str(term)
 
 
 @pytest.mark.parametrize("name", QUERY_NAMES)

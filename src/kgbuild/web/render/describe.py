@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ...iris import (DCAT_LANDING_PAGE, DCTERMS, DCTERMS_SOURCE, FOAF_PAGE, PROV_WAS_DERIVED_FROM, RDFS_SEE_ALSO,
+from ...iris import (DCAT_LANDING_PAGE, DCTERMS, DCTERMS_SOURCE, FOAF_PAGE, KG, PROV_WAS_DERIVED_FROM, RDFS_SEE_ALSO,
                      RDF_TYPE, SCHEMA_URL)
 from ...store import BuiltStore
 from ..dataset import build_cache, keep
@@ -26,8 +26,10 @@ INCOMING_LIMIT = 200  # a country many memberships point at still answers at onc
 SOURCES_KEPT = 10_000  # sources whose details a worker keeps for the build (under 1 kB each)
 
 INCOMING = "SELECT DISTINCT ?x ?p WHERE {{ ?x ?p {iri} }}"
-# ordered, so that the page holds the same first links from any store (embedded or remote)
-INCOMING_PAGE = INCOMING + " ORDER BY ?p ?x LIMIT {limit}"
+# ordered, so that the page holds the same first links from any store (embedded or remote), kg: links
+# first (the org: and schema: links the build materialises from them repeat them)
+INCOMING_PAGE = INCOMING + f' ORDER BY DESC(STRSTARTS(STR(?p), "{KG}")) ?p ?x LIMIT {{limit}}'
+
 INCOMING_COUNT = "SELECT (COUNT(*) AS ?count) WHERE {{ " + INCOMING + " }}"
 PAGES = "|".join(f"<{iri}>" for iri in (SCHEMA_URL, FOAF_PAGE, DCAT_LANDING_PAGE, DCTERMS_SOURCE, RDFS_SEE_ALSO))
 SOURCES = f"PREFIX dcterms: <{DCTERMS}>\n" + """SELECT ?source ?title ?publisher ?issued ?url WHERE {{
