@@ -7,6 +7,8 @@ DIST   ?= dist
 BIND   ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 YASGUI_JS := node_modules/@zazuko/yasgui/build/yasgui.min.js
+YASGUI_CSS := node_modules/@zazuko/yasgui/build/yasgui.min.css
+YASGUI_PKG := src/kgbuild/web/static/yasgui
 
 .PHONY: help run serve test build validate schema bench lint ui clean hardening-table load
 
@@ -54,7 +56,7 @@ lint: $(VENV)/installed  ## byte-compile everything and check the import directi
 	$(BIN)/python -m compileall -q src tests
 	$(BIN)/lint-imports  # the import contracts in pyproject.toml: layers, forbidden imports, no cycles
 
-ui:  ## the query UI's assets (YASGUI, pinned in package.json) into node_modules/; optional
+ui:  ## the query UI's assets (YASGUI, pinned in package.json) into node_modules/ and the package; optional
 	@if [ node_modules/.package-lock.json -nt package-lock.json ] && [ -f $(YASGUI_JS) ]; then \
 	  echo "ui: YASGUI is installed"; \
 	elif command -v npm >/dev/null 2>&1; then \
@@ -63,6 +65,8 @@ ui:  ## the query UI's assets (YASGUI, pinned in package.json) into node_modules
 	else \
 	  echo "note: npm not found; /sparql serves the plain query form (install Node.js and npm, then make ui)"; \
 	fi
+	@# into the package too, so that `pip install .` carries them (kgbuild/web/static/yasgui/, not in git)
+	@if [ -f $(YASGUI_JS) ]; then mkdir -p $(YASGUI_PKG) && cp $(YASGUI_JS) $(YASGUI_CSS) $(YASGUI_PKG)/; fi
 
 clean:
 	rm -rf $(VENV) $(DIST) .dist.builds

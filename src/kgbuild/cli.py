@@ -229,6 +229,19 @@ def diff(ctx: click.Context, old: str, new: str, output_format: str, facts_dir: 
     ctx.exit(1 if change_set else 0)
 
 
+@cli.command()
+def ui() -> None:
+    """Install the query UI's assets (YASGUI) into this kgbuild, from node_modules/ or the npm registry."""
+    from .uiassets import UiAssetsError, find_yasgui, install_yasgui
+
+    try:
+        folder = install_yasgui()
+    except UiAssetsError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"installed YASGUI into {folder}; /sparql shows the query UI" if find_yasgui() == folder
+               else f"installed YASGUI into {folder}")
+
+
 @cli.group()
 def new() -> None:
     """Add a record to the facts in the file's own style, then validate the folder (undone on a problem)."""

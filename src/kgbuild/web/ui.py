@@ -1,4 +1,5 @@
-"""Serve -> the query UI: YASGUI from node_modules (when `make ui` ran), its config, our autocompletion."""
+"""Serve -> the query UI: YASGUI (installed by `make ui` or `kgbuild ui`, see uiassets.py), its config,
+our autocompletion."""
 
 from __future__ import annotations
 
@@ -10,33 +11,26 @@ from ..iris import (DCTERMS_ISSUED, DCTERMS_PUBLISHER, DCTERMS_TITLE, OWL_ANNOTA
                     OWL_DATATYPE_PROPERTY, OWL_OBJECT_PROPERTY, PROV_WAS_DERIVED_FROM, RDFS_CLASS, RDFS_COMMENT,
                     RDFS_LABEL, RDF_PROPERTY, RDF_TYPE, SKOS_ALT_LABEL)
 from ..storedqueries import stored_queries
+from ..uiassets import find_yasgui
 from .dataset import current_build
 from .protocol.headers import entity_tag, mark, not_modified
 from .render.terms import all_prefixes
 
 bp = Blueprint("ui", __name__, url_prefix="/ui")
 
-YASGUI_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css"}
+YASGUI_TYPES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css"}
 COMMON_PROPERTIES = (RDF_TYPE, RDFS_LABEL, RDFS_COMMENT, SKOS_ALT_LABEL, PROV_WAS_DERIVED_FROM, DCTERMS_TITLE,
                      DCTERMS_PUBLISHER, DCTERMS_ISSUED)
-_REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
-def default_yasgui_dir() -> Path:
-    """Where `make ui` (npm) puts YASGUI's built files: node_modules/ at the repo root."""
-    for root in (Path.cwd(), _REPO_ROOT):
-        candidate = root / "node_modules" / "@zazuko" / "yasgui" / "build"
-        if (candidate / "yasgui.min.js").is_file():
-            return candidate
-    return _REPO_ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
-
-
-def yasgui_dir() -> Path:
-    return Path(current_app.config.get("YASGUI_DIR") or default_yasgui_dir())
+def yasgui_dir() -> Path | None:
+    configured = current_app.config.get("YASGUI_DIR")
+    return Path(configured) if configured else find_yasgui()
 
 
 def yasgui_available() -> bool:
-    return all((yasgui_dir() / name).is_file() for name in YASGUI_FILES)
+    folder = yasgui_dir()
+    return folder is not None and all((folder / name).is_file() for name in YASGUI_TYPES)
 
 
 def render_query_page() -> str:
@@ -50,10 +44,11 @@ def render_query_page() -> str:
 
 @bp.route("/yasgui/<name>")
 def yasgui_asset(name: str) -> Response:
-    """YASGUI's script or style sheet, from node_modules; nothing is loaded from a CDN."""
-    if name not in YASGUI_FILES or not yasgui_available():
-        abort(404, description=f"{name} is not here; run `make ui` to install the query UI's assets")
-    response = send_from_directory(yasgui_dir(), name, mimetype=YASGUI_FILES[name], max_age=3600)
+    """YASGUI's script or style sheet, served from this installation; nothing is loaded from a CDN."""
+    folder = yasgui_dir()
+    if name not in YASGUI_TYPES or folder is None or not yasgui_available():
+        abort(404, description=f"{name} is not here; run `kgbuild ui` (or `make ui`) to install the query UI's assets")
+    response = send_from_directory(folder, name, mimetype=YASGUI_TYPES[name], max_age=3600)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
