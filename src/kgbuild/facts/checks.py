@@ -10,7 +10,7 @@ from typing import Iterable, Iterator
 from .. import vocab
 from .collection import Facts
 from .countries import ISO_SOURCE, describe_code, iso_country, unknown_code_problem
-from .models import Chairmanship, Claim, Membership, PartialDate, Record
+from .models import Chairmanship, Claim, Membership, PartialDate
 from .nested import check_nested
 from .plausible import check_adopted_during_meeting, check_dates, check_ids, check_series, check_source_dates
 from .problems import Origin, Problem, did_you_mean
@@ -32,23 +32,10 @@ def check_facts(facts: Facts) -> list[Problem]:
     return problems
 
 
-def _all_records(facts: Facts) -> Iterator[Record]:
-    yield from facts.places.values()
-    yield from facts.organisations.values()
-    yield from facts.people.values()
-    yield from facts.memberships
-    yield from facts.chairmanships
-    yield from facts.meetings.values()
-    yield from facts.documents.values()
-    yield from facts.initiatives.values()
-    yield from facts.claims
-    yield from facts.country_overrides.values()
-
-
 def check_sources(facts: Facts) -> Iterator[Problem]:
     """Every cited source is declared in facts/sources.yaml (a deleted source is one message: see _once)."""
     declared = set(facts.sources) | {ISO_SOURCE}
-    for record in _all_records(facts):
+    for record in facts.records():
         for source in getattr(record, "source", None) or []:
             if source not in declared and not facts.declares("sources", source):
                 yield Problem(record.origin_of("source"), f"source: unknown source id '{source}'{did_you_mean(source, facts.sources)}; "

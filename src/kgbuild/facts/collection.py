@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .countries import Country
 from .models import (
-    Chairmanship, Claim, CountryOverride, Document, Initiative, Meeting, Membership, Organisation, Person, Place, Source,
+    Chairmanship, Claim, CountryOverride, Document, Initiative, Meeting, Membership, Organisation, Person, Place, Record,
+    Source,
 )
 from .problems import Problem
 
@@ -49,6 +51,20 @@ class Facts:
             "components": sum(len(document.components) for document in self.documents.values()),
             "initiatives": len(self.initiatives), "claims": len(self.claims),
         }
+
+    def records(self) -> Iterator[Record]:
+        """Every record a maintainer wrote, section by section (countries resolved from ISO are not records)."""
+        yield from self.sources.values()
+        yield from self.country_overrides.values()
+        yield from self.places.values()
+        yield from self.organisations.values()
+        yield from self.people.values()
+        yield from self.memberships
+        yield from self.chairmanships
+        yield from self.meetings.values()
+        yield from self.documents.values()
+        yield from self.initiatives.values()
+        yield from self.claims
 
     def declares(self, section: str, key: str) -> bool:
         """Whether a record of that section has the id key, valid or rejected (so a reference to it is no mistake)."""

@@ -19,20 +19,6 @@ from .models import Record
 from .problems import Problem
 
 
-def _records(facts: Facts) -> Iterator[Record]:
-    yield from facts.sources.values()
-    yield from facts.country_overrides.values()
-    yield from facts.places.values()
-    yield from facts.organisations.values()
-    yield from facts.people.values()
-    yield from facts.memberships
-    yield from facts.chairmanships
-    yield from facts.meetings.values()
-    yield from facts.documents.values()
-    yield from facts.initiatives.values()
-    yield from facts.claims
-
-
 @lru_cache(maxsize=None)
 def _language_refused(tag: str) -> bool:
     try:
@@ -91,7 +77,7 @@ def _values(key: str, value: Any) -> Iterator[tuple[str | None, str]]:
 
 def check_terms(facts: Facts) -> Iterator[Problem]:
     """Each address is an IRI, each language tag a BCP 47 tag, and each text a literal, as pyoxigraph reads them."""
-    for record in _records(facts):
+    for record in facts.records():
         for key, value in record:
             if key.endswith("url") and isinstance(value, str):
                 reason = _iri_problem(value)
