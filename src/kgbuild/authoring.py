@@ -236,7 +236,11 @@ def _anchor(lines: list[str], items: list[tuple[int, int]], section: str, record
     if not isinstance(parsed, list) or len(parsed) != len(items):
         return items[-1][1]
     group = _group_of(section, record)
-    matching = [item for item, existing in zip(items, parsed) if isinstance(existing, dict) and _group_of(section, existing) == group]
+    matching = [
+        item
+        for item, existing in zip(items, parsed, strict=False)
+        if isinstance(existing, dict) and _group_of(section, existing) == group
+    ]
     return (matching or items)[-1][1]
 
 

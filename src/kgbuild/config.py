@@ -6,7 +6,7 @@ import difflib
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .iris import DEFAULT_BASE
@@ -140,11 +140,11 @@ def build_time(environ: dict[str, str] | None = None) -> tuple[datetime, str]:
     """
     epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch:
-        return datetime.now(timezone.utc).replace(microsecond=0), "today"
+        return datetime.now(UTC).replace(microsecond=0), "today"
     if not epoch.isdigit():
         raise SettingsError(f"SOURCE_DATE_EPOCH (environment): {epoch!r} is not a number of seconds since "
                             "1970-01-01 UTC; set it to one, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)")
-    return datetime.fromtimestamp(int(epoch), timezone.utc), "the build day set by SOURCE_DATE_EPOCH"
+    return datetime.fromtimestamp(int(epoch), UTC), "the build day set by SOURCE_DATE_EPOCH"
 
 
 def build_day(environ: dict[str, str] | None = None) -> tuple[date, str]:

@@ -15,9 +15,9 @@ import json
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -259,7 +259,7 @@ def publish(dist: Path, store: GraphStore, graph: str | None = None, dry_run: bo
         outcomes.append(Outcome(metadata_graph(base), store.count(metadata_graph(base)), len(set(record))))
         if dry_run:
             return Publishing(outcomes, previous, report["build_id"])
-        for upload, outcome in zip(uploads, outcomes):
+        for upload, outcome in zip(uploads, outcomes, strict=False):
             say(f"PUT <{upload.graph}> ({upload.triples} triples)")
             outcome.gzip = store.replace(upload)
         store.replace_with_triples(metadata_graph(base), record)

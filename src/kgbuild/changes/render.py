@@ -38,7 +38,9 @@ def describe_field(change: FieldChange) -> str:
 
 
 def _short(value: Any) -> bool:
-    return value is None or (isinstance(value, (str, int, bool)) and len(str(value)) <= SHORT_VALUE and "\n" not in str(value))
+    return value is None or (
+        isinstance(value, (str, int, bool)) and len(str(value)) <= SHORT_VALUE and "\n" not in str(value)
+    )
 
 
 def change_line(change: Change) -> str:
@@ -83,7 +85,12 @@ def change_document(change_set: ChangeSet, base: str = vocab.DEFAULT_BASE) -> di
             entry["old_id"] = change.old_record.key
         entry["record"] = record.fields
         entries.append(entry)
-    return {"from": _side(change_set.old), "to": _side(change_set.new), "counts": change_set.counts(), "changes": entries}
+    return {
+        "from": _side(change_set.old),
+        "to": _side(change_set.new),
+        "counts": change_set.counts(),
+        "changes": entries,
+    }
 
 
 def render_json(change_set: ChangeSet, base: str = vocab.DEFAULT_BASE) -> str:
@@ -104,7 +111,13 @@ def change_graph(change_set: ChangeSet, base: str = vocab.DEFAULT_BASE) -> Graph
         digest = hashlib.sha256(render_json(change_set, base).encode("utf-8")).hexdigest()[:16]
         activity = URIRef(f"urn:kgbuild:changes:{digest}")
     graph.add((activity, RDF.type, PROV.Activity))
-    graph.add((activity, RDFS.label, Literal(f"changes from {old.version or old.label} to {new.version or new.label}", lang="en")))
+    graph.add(
+        (
+            activity,
+            RDFS.label,
+            Literal(f"changes from {old.version or old.label} to {new.version or new.label}", lang="en"),
+        )
+    )
     graph.add((activity, PROV.used, _version_node(graph, old, base, "old")))
     graph.add((activity, PROV.generated, _version_node(graph, new, base, "new")))
     for action, count in change_set.counts().items():
@@ -120,7 +133,11 @@ def change_graph(change_set: ChangeSet, base: str = vocab.DEFAULT_BASE) -> Graph
             resource = URIRef(f"{base}id/{record.resource}")
             graph.add((node, DCTERMS.subject, resource))
             graph.add((node, PROV.invalidated if change.action == "removed" else PROV.generated, resource))
-        if change.old_record is not None and change.old_record.resource and change.old_record.resource != record.resource:
+        if (
+            change.old_record is not None
+            and change.old_record.resource
+            and change.old_record.resource != record.resource
+        ):
             graph.add((node, PROV.invalidated, URIRef(f"{base}id/{change.old_record.resource}")))
         for source in record.sources:
             graph.add((node, PROV.used, URIRef(f"{base}id/source/{source}")))

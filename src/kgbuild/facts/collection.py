@@ -8,7 +8,17 @@ from pathlib import Path
 
 from .countries import Country
 from .models import (
-    Chairmanship, Claim, CountryOverride, Document, Initiative, Meeting, Membership, Organisation, Person, Place, Source,
+    Chairmanship,
+    Claim,
+    CountryOverride,
+    Document,
+    Initiative,
+    Meeting,
+    Membership,
+    Organisation,
+    Person,
+    Place,
+    Source,
 )
 from .problems import Problem
 

@@ -41,11 +41,15 @@ def collect_facts(folder: Path, timings: dict[str, float] | None = None) -> tupl
     folder = Path(folder)
     facts = Facts(folder=folder)
     if not folder.is_dir():
-        return facts, [Problem(Origin(str(folder), 1), "is not a folder of facts; pass the folder that holds the *.yaml files")]
+        return facts, [
+            Problem(Origin(str(folder), 1), "is not a folder of facts; pass the folder that holds the *.yaml files")
+        ]
     facts.files = sorted(path for path in folder.iterdir() if path.suffix in {".yaml", ".yml"})
     problems: list[Problem] = []
     if not facts.files:
-        problems.append(Problem(Origin(str(folder), 1), "holds no *.yaml files; add facts or point at the right folder"))
+        problems.append(
+            Problem(Origin(str(folder), 1), "holds no *.yaml files; add facts or point at the right folder")
+        )
     reading = validating = 0.0
     gc.disable()  # the loader allocates many small objects and frees none: GC passes are pure cost (DESIGN.md §6)
     try:
@@ -90,15 +94,24 @@ def _take_records(document: YamlDocument, facts: Facts) -> list[Problem]:
     for key, raw in document.data.items():
         if key not in SECTIONS:
             facts.incomplete = True
-            problems.append(Problem(document.origin((key,)), f"unknown section '{key}'{did_you_mean(str(key), SECTIONS)}; "
-                                    f"sections are: {', '.join(SECTIONS)}"))
+            problems.append(
+                Problem(
+                    document.origin((key,)),
+                    f"unknown section '{key}'{did_you_mean(str(key), SECTIONS)}; sections are: {', '.join(SECTIONS)}",
+                )
+            )
             continue
         model, is_list = SECTIONS[key]
         if key in ORGANISATION_SECTIONS and organisation is None:
             facts.incomplete = True
             if all(section in SECTIONS for section in document.data):  # else a misspelt `organisation:` says it
-                problems.append(Problem(document.origin((key,)), f"'{key}' belongs to an organisation, but this file has "
-                                        "no `organisation:` section; add one, or move these records to the organisation's file"))
+                problems.append(
+                    Problem(
+                        document.origin((key,)),
+                        f"'{key}' belongs to an organisation, but this file has "
+                        "no `organisation:` section; add one, or move these records to the organisation's file",
+                    )
+                )
             continue
         if not is_list:
             continue  # the organisation section, taken above
@@ -108,7 +121,9 @@ def _take_records(document: YamlDocument, facts: Facts) -> list[Problem]:
             continue
         if not isinstance(raw, list):
             facts.incomplete = True
-            problems.append(Problem(document.origin((key,)), f"'{key}' must be a list of records (lines starting with '- ')"))
+            problems.append(
+                Problem(document.origin((key,)), f"'{key}' must be a list of records (lines starting with '- ')")
+            )
             continue
         for index, item in enumerate(raw):
             record = _validate(model, item, document, (key, index), problems, name)
@@ -207,7 +222,9 @@ def _store(section: str, record: Any, facts: Facts) -> list[Problem]:
         return _listed(_file_by_id(facts.documents, record.id, record, "document id"))
     if section == "initiatives":
         return _listed(_file_by_id(facts.initiatives, record.id, record, "initiative id"))
-    {"memberships": facts.memberships, "chairmanships": facts.chairmanships, "claims": facts.claims}[section].append(record)
+    {"memberships": facts.memberships, "chairmanships": facts.chairmanships, "claims": facts.claims}[section].append(
+        record
+    )
     return []
 
 

@@ -15,23 +15,22 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable
 
 import pyoxigraph as ox
 from rdflib import Graph
 
 from .. import vocab
+from ..config import build_time
 from ..facts import Facts, FactsError, Origin, Problem, load_facts
+from . import releases, shapes as shapes_module
 from .canonical import with_stable_blank_nodes
 from .closure import materialise
-from ..config import build_time
 from .mapping import Mapped, Triple, map_records
 from .reasoning import Inconsistent, infer_types_of
-from . import releases
-from . import shapes as shapes_module
 from .shapes import check_shapes_in_memory, check_shapes_on_store
 from .write import GraphText, graph_text, write_build
 
@@ -52,7 +51,8 @@ class BuildReport:
 
 
 def load_ontology(ontology_dir: Path) -> tuple[Graph, Graph]:
-    """The ontology (blank nodes canonically labelled) and the shapes, parsed; a syntax error names the file and line."""
+    """The ontology (blank nodes canonically labelled) and the shapes, parsed; a syntax error names the file
+    and line."""
     graphs = []
     for name in ("kgbuild.ttl", "shapes.ttl"):
         path = Path(ontology_dir) / name
@@ -62,7 +62,9 @@ def load_ontology(ontology_dir: Path) -> tuple[Graph, Graph]:
         except FileNotFoundError:
             raise FactsError([Problem(Origin(str(path), 1), "is missing; restore it from git")]) from None
         except Exception as error:  # rdflib raises several parser exceptions; all mean the same to a maintainer
-            raise FactsError([Problem(Origin(str(path), _line_of(error)), f"Turtle syntax error: {error}; fix it there")]) from None
+            raise FactsError(
+                [Problem(Origin(str(path), _line_of(error)), f"Turtle syntax error: {error}; fix it there")]
+            ) from None
         graphs.append(graph)
     # the ontology goes into the dumps and the build id: its blank nodes need the same labels every build
     return with_stable_blank_nodes(graphs[0]), graphs[1]

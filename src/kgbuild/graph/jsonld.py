@@ -29,7 +29,10 @@ class _Compactor:
             if isinstance(definition, dict) and "@id" in definition:
                 iri = self.expand(definition["@id"])
                 coerced = definition.get("@type")
-                self.terms.setdefault(iri, (name, {**definition, "@type": self.expand(coerced) if coerced and coerced != "@id" else coerced}))
+                self.terms.setdefault(
+                    iri,
+                    (name, {**definition, "@type": self.expand(coerced) if coerced and coerced != "@id" else coerced}),
+                )
 
     def expand(self, text: str) -> str:
         prefix, colon, rest = text.partition(":")

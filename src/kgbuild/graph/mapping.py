@@ -9,10 +9,10 @@ from the same record, and at a million triples a per-triple table would be the b
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from typing import Iterable
+from functools import cache
 
 from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF
@@ -21,7 +21,15 @@ from .. import vocab
 from ..facts import Facts, Origin
 from ..facts.countries import ISO_SOURCE
 from ..facts.models import (
-    Alternative, Chairmanship, Claim, Document, Initiative, Meeting, Membership, Name, PartialDate,
+    Alternative,
+    Chairmanship,
+    Claim,
+    Document,
+    Initiative,
+    Meeting,
+    Membership,
+    Name,
+    PartialDate,
 )
 from ..vocab import KG, PROV
 
@@ -82,7 +90,7 @@ def k(term: URIRef) -> str:
     return _kg(str(term))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _kg(iri: str) -> str:
     return f"<{iri}>"
 
@@ -119,29 +127,16 @@ TEXT_KEYS = {"theme": KG.theme}
 class Mapped:
     """The facts as triples of N-Triples terms, plus where each subject was written.
 
-    `triple_origin` holds only the triples whose origin is not their subject's (none from the mapper;
-    callers may add some). `graph` is an rdflib view, filled only when map_facts is given one.
+    `graph` is an rdflib view, filled only when map_facts is given one.
     """
 
     triples: list[Triple] = field(default_factory=list)
     subject_origin: dict[str, Origin] = field(default_factory=dict)
-    triple_origin: dict[tuple, Origin] = field(default_factory=dict)
     graph: Graph | None = None
 
     def origin_of(self, subject, predicate=None, value=None) -> Origin | None:
-        """The YAML line behind a triple, or behind its subject (terms as rdflib terms or N-Triples)."""
-        if predicate is not None and self.triple_origin:
-            found = self.triple_origin.get((subject, predicate, value))
-            if found:
-                return found
+        """The YAML line behind a triple: its subject's (terms as rdflib terms or N-Triples)."""
         return self.subject_origin.get(nt_term(subject))
-
-    @property
-    def subjects_by_origin(self) -> dict[Origin, set[str]]:
-        grouped: dict[Origin, set[str]] = defaultdict(set)
-        for subject, origin in self.subject_origin.items():
-            grouped[origin].add(subject)
-        return grouped
 
 
 def ordinal_en(number: int) -> str:
@@ -412,7 +407,10 @@ class Mapper:
         org = self.org_name(chairmanship.organisation)
         year = chairmanship.since.value.year
         on = chairmanship.since.last_day  # the country's name when the term began
-        english, indonesian = self.country_name(chairmanship.chair, "en", on), self.country_name(chairmanship.chair, "id", on)
+        english, indonesian = (
+            self.country_name(chairmanship.chair, "en", on),
+            self.country_name(chairmanship.chair, "id", on),
+        )
         self.add(_T["label"], nt_literal(f"{english}'s chairmanship of {org} from {year}", "en"))
         self.add(_T["label"], nt_literal(f"Keketuaan {indonesian} di {org} sejak {year}", "id"))
         self.add(k(KG.chairOf), self.iri("organisation", chairmanship.organisation))
@@ -495,7 +493,9 @@ class Mapper:
             who = {language: self.agent_name(agent, language) for language in ("en", "id")}
             self.add(k(KG.participant), self.resource_of(agent) if not participant.country
                      else self.iri("country", participant.country))
-        self.add(_T["label"], nt_literal(f"{who.get('en', next(iter(who.values())))} at the {meeting_names['en']}", "en"))
+        self.add(
+            _T["label"], nt_literal(f"{who.get('en', next(iter(who.values())))} at the {meeting_names['en']}", "en")
+        )
         self.add(_T["label"], nt_literal(f"{who.get('id', who.get('en'))} pada {meeting_names['id']}", "id"))
         self.add(k(KG.participationIn), meeting_iri)
         self.labels(participant.group, k(KG.participantGroup))

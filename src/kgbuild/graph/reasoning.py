@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from ..facts import Origin
 from .mapping import Triple, nt_term, nt_triples, to_graph
-
 
 # HermiT accepts only the OWL 2 datatype map, which has neither xsd:date nor rdf:langString.
 OUTSIDE_OWL2_DATATYPES = {XSD.date, XSD.gYear, XSD.gYearMonth, RDF.langString}
@@ -136,7 +135,7 @@ def linked_properties(ontology: Graph) -> set[str]:
     there: those with an inverse, or used in a restriction (kg:Member is someValuesFrom over the inverse
     of kg:member). For any other property a domain or range types one end whatever the other end is."""
     found = set()
-    for subject, predicate, value in ontology.triples((None, OWL.inverseOf, None)):
+    for subject, _, value in ontology.triples((None, OWL.inverseOf, None)):
         found.update(term for term in (subject, value) if isinstance(term, URIRef))
     for restricted in ontology.objects(None, OWL.onProperty):
         found.add(restricted)
@@ -198,7 +197,10 @@ def summarise(triples: list[Triple], constants: set[str], rdf_type: str,
                 kept[triple] = None
             continue
         if subject in chosen:
-            key = (subject, _shape_of_literal(predicate, value) if _is_literal(value) else ("out", predicate, kind(value)))
+            key = (
+                subject,
+                _shape_of_literal(predicate, value) if _is_literal(value) else ("out", predicate, kind(value)),
+            )
         elif value in chosen:
             key = (value, "in", predicate, kind(subject))
         else:
@@ -215,7 +217,9 @@ def summarise(triples: list[Triple], constants: set[str], rdf_type: str,
     return list(kept), representative
 
 
-def infer_types_of(ontology: Graph, triples: list[Triple], origin_of: Callable[[Triple], Origin | None]) -> list[Triple]:
+def infer_types_of(
+    ontology: Graph, triples: list[Triple], origin_of: Callable[[Triple], Origin | None]
+) -> list[Triple]:
     """Types HermiT infers for the facts' resources that the facts do not state, by way of a summary.
 
     `origin_of` gives the record behind a triple (None: no record); it is asked only when the facts

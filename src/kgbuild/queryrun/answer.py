@@ -34,7 +34,7 @@ class Answer:
 
     head: dict[str, Any]
     body: bytes | None  # the whole body, when the answer was complete in one frame
-    chunks: "AnswerStream | None"  # otherwise: the body, chunk by chunk
+    chunks: AnswerStream | None  # otherwise: the body, chunk by chunk
     outcome: dict[str, Any]  # filled as the answer ends: rows, bytes, error
 
 
@@ -104,7 +104,7 @@ class AnswerStream:
         else:
             self._when_done.append(callback)
 
-    def __iter__(self) -> "AnswerStream":
+    def __iter__(self) -> AnswerStream:
         return self
 
     def __next__(self) -> bytes:

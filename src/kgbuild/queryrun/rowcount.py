@@ -10,7 +10,7 @@ DESCRIBE) pass through a Python iterator, which costs little beside serialising 
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from ..config import settings
 from . import changes, dataset, dumps, linkeddata, pages, queries, sparql, ui
-from .guards import requestlog, safety
 from .errors import error_response
+from .guards import requestlog, safety
 from .protocol import headers
 from .protocol.negotiation import NotAcceptable, UnknownFormat
 from .protocol.operation import ProtocolError

@@ -9,9 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
 
+from ..queryrun.formats import GRAPH_FORMATS, HTML
 from ..store.releases import BUILD_FOLDER, Release, builds_dir_of, list_releases
 from ..vocab import VOID
-from ..queryrun.formats import GRAPH_FORMATS, HTML
 from .changes import source_href
 from .dataset import current_build, local_href
 from .protocol.headers import entity_tag, mark, not_modified

@@ -14,8 +14,8 @@ from .protocol.negotiation import choose_format, format_by_extension
 from .render.describe import Description, describe, statements_of
 from .render.pagecache import Rendered, RenderedPages
 from .render.pictures import organisation_pictures
-from .render.timenames import names_then
 from .render.terms import Cell, all_prefixes, cell, pick_label, requested_language
+from .render.timenames import names_then
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -129,7 +129,7 @@ def _page(description: Description, kind: str, slug: str, language: str) -> str:
     return render_template(
         "resource.html", iri=description.iri.value, kind=kind, slug=slug, language=language,
         title=pick_label(description.labels, language) or slug,
-        labels=sorted(((label.language or "", label.value) for label in description.labels)),
+        labels=sorted((label.language or "", label.value) for label in description.labels),
         types=types, groups=list(groups.values()), referrers=referrers, referrers_total=description.incoming_total,
         all_referrers=more, sources=sources, pictures=pictures, formats=GRAPH_FORMATS, then=then,
     )

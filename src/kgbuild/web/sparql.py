@@ -9,12 +9,17 @@ from flask import Blueprint, Response, current_app, request, url_for
 from ..queryrun.formats import GRAPH_FORMATS, HTML
 from ..vocab import GRAPH_NAMES
 from .dataset import current_build
-from .protocol.refusals import check_graphs, check_query_text
 from .protocol.headers import entity_tag, mark, not_modified
 from .protocol.negotiation import choose_format
 from .protocol.operation import ProtocolError, read_operation
-from .protocol.results import (QueryJob, refuse_a_client_over_its_limits, render_results_page, respond_with_query,
-                               respond_with_triples)
+from .protocol.refusals import check_graphs, check_query_text
+from .protocol.results import (
+    QueryJob,
+    refuse_a_client_over_its_limits,
+    render_results_page,
+    respond_with_query,
+    respond_with_triples,
+)
 from .protocol.service_description import describe_service
 from .ui import render_query_page
 

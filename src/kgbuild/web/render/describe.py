@@ -13,8 +13,16 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ...iris import (DCAT_LANDING_PAGE, DCTERMS, DCTERMS_SOURCE, FOAF_PAGE, PROV_WAS_DERIVED_FROM, RDFS_SEE_ALSO,
-                     RDF_TYPE, SCHEMA_URL)
+from ...iris import (
+    DCAT_LANDING_PAGE,
+    DCTERMS,
+    DCTERMS_SOURCE,
+    FOAF_PAGE,
+    PROV_WAS_DERIVED_FROM,
+    RDF_TYPE,
+    RDFS_SEE_ALSO,
+    SCHEMA_URL,
+)
 from ...store import BuiltStore
 from ..dataset import build_cache, keep
 from .labels import LABEL, labels_of

@@ -8,7 +8,7 @@ index, or in one query from a remote store).
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 

@@ -72,7 +72,9 @@ class Bar:
     label: str
     title: str
     href: str
-    uncertain: list[tuple[float, float]] = field(default_factory=list)  # (x, width) stretches of an uncertain start or end
+    uncertain: list[tuple[float, float]] = field(
+        default_factory=list
+    )  # (x, width) stretches of an uncertain start or end
 
 
 @dataclass
@@ -169,7 +171,9 @@ def _draw(build: BuiltStore, org: ox.NamedNode, language: str) -> Pictures:
         if period.uncertain_start and period.latest_start:
             bar.uncertain.append((x0, scale.x(period.latest_start) - x0))
         if period.uncertain_end and period.earliest_end and period.latest_end:
-            bar.uncertain.append((scale.x(period.earliest_end), scale.x(period.latest_end) - scale.x(period.earliest_end)))
+            bar.uncertain.append(
+                (scale.x(period.earliest_end), scale.x(period.latest_end) - scale.x(period.earliest_end))
+            )
         pictures.bars.append(bar)
     for position, row in enumerate(sorted(summits.values(), key=lambda row: _date(row["start"]))):
         start = _date(row["start"])
