@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -99,7 +100,8 @@ def plan_uploads(dist: Path, work: Path | None, graph: str | None) -> list[Uploa
     uploads = []
     for name in ("ontology", "facts", "inferred"):
         iri = ox.NamedNode(f"{report['base_iri']}graph/{name}")
-        counted = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}")
+        counting = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}"
+        counted = cast(ox.QuerySolutions, store.query(counting))
         upload = Upload(iri.value, Path(f"{name}.nt"), int(next(iter(counted))["n"].value))
         if work is not None:
             upload.source = work / upload.source
@@ -180,7 +182,7 @@ class GraphStore:
         return False
 
     def replace_with_triples(self, graph: str, triples: list[ox.Triple]) -> None:
-        body = io.BytesIO(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        body = io.BytesIO(cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)))  # no output: bytes
         response = self._send("PUT", graph, body)
         if not response.ok:
             self._fail(response, graph)

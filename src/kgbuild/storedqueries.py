@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
@@ -223,9 +223,8 @@ def run_query(built, text: str, values: dict[str, str], output_format: str = "ta
         )
     if isinstance(results, ox.QueryTriples):
         rdf_format = ox.RdfFormat.N_TRIPLES if output_format != "table" else ox.RdfFormat.TURTLE
-        return ox.serialize(
-            results, format=rdf_format, prefixes=vocab.PREFIXES if output_format == "table" else None
-        ).decode()
+        prefixes = vocab.PREFIXES if output_format == "table" else None
+        return cast(bytes, ox.serialize(results, format=rdf_format, prefixes=prefixes)).decode()  # no output: bytes
     if output_format in ("csv", "tsv", "json"):
         result_format = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                          "json": ox.QueryResultsFormat.JSON}[output_format]

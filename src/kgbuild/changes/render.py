@@ -46,7 +46,7 @@ def _short(value: Any) -> bool:
 def change_line(change: Change) -> str:
     """One line of the changelog: `CICA: + member state Kuwait since 2022-10-13 [inform-kz-2022-10-13-kuwait]`."""
     record = change.record
-    if change.action == "renamed":
+    if change.action == "renamed" and change.old_record is not None:  # a renamed record always has its old one
         details = "".join(f"; {describe_field(field)}" for field in change.fields)
         return f"{record.scope}: source renamed {change.old_record.key} → {record.key}{details}"
     if change.action == "changed":
@@ -81,7 +81,7 @@ def change_document(change_set: ChangeSet, base: str = vocab.DEFAULT_BASE) -> di
             entry["was_at"] = change.old_record.at
             entry["details"] = "; ".join(describe_field(field) for field in change.fields)
             entry["fields"] = [{"name": field.name, "old": field.old, "new": field.new} for field in change.fields]
-        if change.action == "renamed":
+        if change.action == "renamed" and change.old_record is not None:
             entry["old_id"] = change.old_record.key
         entry["record"] = record.fields
         entries.append(entry)
@@ -144,7 +144,8 @@ def change_graph(change_set: ChangeSet, base: str = vocab.DEFAULT_BASE) -> Graph
     return graph
 
 
-def _version_node(graph: Graph, snapshot: Snapshot, base: str, side: str):
+def _version_node(graph: Graph, snapshot: Snapshot, base: str, side: str) -> URIRef | BNode:
+    node: URIRef | BNode
     if snapshot.build_id:
         node = URIRef(vocab.release_iri(snapshot.build_id, base))
         graph.add((node, DCTERMS.identifier, Literal(snapshot.version or snapshot.build_id)))

@@ -161,7 +161,7 @@ def check_periods(facts: Facts) -> Iterator[Problem]:
 
 
 def _start(record: Membership | Chairmanship) -> date:
-    return (getattr(record, "known_from", None) or record.since).value
+    return (record.known_from if isinstance(record, Membership) else record.since).value
 
 
 def _overlap(first: Membership | Chairmanship, second: Membership | Chairmanship) -> bool:
@@ -191,13 +191,13 @@ def check_overlaps(facts: Facts) -> Iterator[Problem]:
         members[(membership.organisation, membership.member)].append(membership)
     for (organisation, member), periods in members.items():
         periods.sort(key=lambda period: (_start(period), period.origin))
-        for earlier, later in zip(periods, periods[1:], strict=False):
-            if _overlap(earlier, later):
+        for before, after in zip(periods, periods[1:], strict=False):
+            if _overlap(before, after):
                 facts.doubtful.add(organisation)
                 yield Problem(
-                    later.origin,
-                    f"membership of '{member}' in {organisation} from {later.known_from} overlaps "
-                    f"the one at {earlier.origin} ({earlier.known_from} to {earlier.until or 'now'}); "
+                    after.origin,
+                    f"membership of '{member}' in {organisation} from {after.known_from} overlaps "
+                    f"the one at {before.origin} ({before.known_from} to {before.until or 'now'}); "
                     "give the earlier one `until:` or remove one",
                 )
         slugs = [_membership_slug(period, periods) for period in periods]
@@ -288,7 +288,7 @@ def check_claims(facts: Facts) -> Iterator[Problem]:
         if not certain <= claim.value <= possible:
             found = certain if certain == possible else f"{certain} certainly and {possible} possibly"
             sources = ", ".join(claim.source)
-            if claim.count == "components":
+            if claim.count == "components" and claim.document is not None:  # a known document: see above
                 where = facts.documents[claim.document].origin
                 what = f"document '{claim.document}' lists {found} components (at {where})"
             else:

@@ -12,7 +12,6 @@ import pycountry
 from .problems import Origin, Problem
 
 ISO_SOURCE = "iso-3166"
-LABEL_LANGUAGES = ("en", "id")
 
 
 @dataclass
@@ -76,7 +75,7 @@ def _neighbours(letter: str) -> set[str]:
     return set()
 
 
-def suggest_code(code: str, used: set[str] = frozenset()) -> str | None:
+def suggest_code(code: str, used: Collection[str] = frozenset()) -> str | None:
     """The real code one slipped key away from code, preferring codes the facts already use."""
     code = code.lower()
     candidates = [
@@ -93,7 +92,7 @@ def suggest_code(code: str, used: set[str] = frozenset()) -> str | None:
     return max(candidates, key=likelihood)
 
 
-def unknown_code_problem(code: str, origin: Origin, key: str, used: set[str] = frozenset(),
+def unknown_code_problem(code: str, origin: Origin, key: str, used: Collection[str] = frozenset(),
                          organisations: Collection[str] = ()) -> Problem:
     """The message for a country slot holding no ISO code; an organisation there is named as one, never guessed at."""
     if code in organisations:

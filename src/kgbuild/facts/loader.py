@@ -6,9 +6,10 @@ import gc
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .. import vocab
 from .checks import check_facts
@@ -18,6 +19,8 @@ from .models import ORGANISATION_SECTIONS, SECTIONS, SLUG_PATTERN, Organisation,
 from .problems import FactsError, Origin, Problem, closest, did_you_mean
 from .wording import article, describe_error
 from .yamlread import YamlDocument, read_yaml
+
+R = TypeVar("R", bound=Record)
 
 # Sections whose records other records refer to by id, and the key that holds it.
 _ID_KEYS = {"sources": "id", "places": "id", "organisations": "id", "people": "id", "documents": "id",
@@ -143,8 +146,10 @@ def _reject(section: str, item: Any, organisation: str | None, facts: Facts) -> 
         return  # an empty entry or a bare value declares nothing
     if section == "meetings":
         series, ordinal = item.get("series"), item.get("ordinal")
-        identified = isinstance(series, str) and type(ordinal) is int and organisation
-        facts.rejected[section].add(vocab.meeting_slug(organisation, series, ordinal) if identified else "*")
+        if isinstance(series, str) and type(ordinal) is int and organisation:
+            facts.rejected[section].add(vocab.meeting_slug(organisation, series, ordinal))
+        else:
+            facts.rejected[section].add("*")
     elif section in _ID_KEYS:
         key = item.get(_ID_KEYS[section])
         facts.rejected[section].add(key if isinstance(key, str) else "*")  # "*": some id, unknown which
@@ -165,8 +170,8 @@ def _file_organisation(document: YamlDocument, facts: Facts, problems: list[Prob
     return written if isinstance(written, str) and re.match(SLUG_PATTERN, written) else None
 
 
-def _validate(model: type[Record], item: Any, document: YamlDocument, at: tuple, problems: list[Problem],
-              name: str | None = None) -> Record | None:
+def _validate(model: type[R], item: Any, document: YamlDocument, at: tuple, problems: list[Problem],
+              name: str | None = None) -> R | None:
     if item is None:
         problems.append(Problem(document.origin(at), "an empty list entry ('-' with nothing after it); "
                                 f"write {article(model)} record there, or delete the line"))
@@ -196,7 +201,7 @@ def _validate(model: type[Record], item: Any, document: YamlDocument, at: tuple,
     return record
 
 
-def _misspelt_required(details: list[dict[str, Any]], model: type[Record]) -> set[str]:
+def _misspelt_required(details: list[ErrorDetails], model: type[Record]) -> set[str]:
     """Required keys whose absence is explained by a misspelt key next to them (sinse: -> since:)."""
     extra = [str(detail["loc"][-1]) for detail in details if detail["type"] == "extra_forbidden"]
     missing = {str(detail["loc"][-1]) for detail in details if detail["type"] == "missing"}
@@ -222,9 +227,9 @@ def _store(section: str, record: Any, facts: Facts) -> list[Problem]:
         return _listed(_file_by_id(facts.documents, record.id, record, "document id"))
     if section == "initiatives":
         return _listed(_file_by_id(facts.initiatives, record.id, record, "initiative id"))
-    {"memberships": facts.memberships, "chairmanships": facts.chairmanships, "claims": facts.claims}[section].append(
-        record
-    )
+    listed: dict[str, list[Any]] = {"memberships": facts.memberships, "chairmanships": facts.chairmanships,
+                                     "claims": facts.claims}
+    listed[section].append(record)
     return []
 
 

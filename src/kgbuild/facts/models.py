@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import (
     AfterValidator,
@@ -112,21 +112,22 @@ class Record(BaseModel):
     _organisation: str = PrivateAttr(default="")
 
     # The getters read pydantic's dict of private values directly: `self._origin` goes through
-    # BaseModel.__getattr__, which cost seconds over the million-triple facts.
+    # BaseModel.__getattr__, which cost seconds over the million-triple facts. The dict is typed
+    # optional (a model without private attributes has none); a Record always has one.
 
     @property
     def origin(self) -> Origin:
-        return self.__pydantic_private__["_origin"]
+        return cast(dict[str, Any], self.__pydantic_private__)["_origin"]
 
     def origin_of(self, key: str) -> Origin:
         """Where one key of the record was written (its line), else where the record starts."""
-        private = self.__pydantic_private__
+        private = cast(dict[str, Any], self.__pydantic_private__)
         return private["_key_origins"].get(key, private["_origin"])
 
     @property
     def organisation(self) -> str:
         """The organisation whose file holds this record (memberships, meetings, ...)."""
-        return self.__pydantic_private__["_organisation"]
+        return cast(dict[str, Any], self.__pydantic_private__)["_organisation"]
 
 
 class Sourced(Record):
@@ -190,6 +191,8 @@ ALTERNATIVE_META = ("source", "rank", "note")
 
 def period_of(since: PartialDate | None, until: PartialDate | None, attested: PartialDate | None = None) -> Period:
     """The bounds a start (or, failing that, an attestation) and an end give (see kgbuild.temporal)."""
+    earliest: date | None
+    latest: date | None
     if since is not None:
         earliest, latest = since.value, since.last_day
     else:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from .collection import Facts
 from .countries import ISO_SOURCE, iso_country
-from .models import Record
+from .models import CountryOverride, Document, Organisation, Person, Place, Record
 from .problems import Origin, Problem, did_you_mean
 
 
@@ -79,8 +79,10 @@ def _nested(facts: Facts) -> Iterator[tuple[Record, str, Record]]:
 
 
 def _names(facts: Facts) -> Iterator[tuple[Record, str, list]]:
-    for record in [*facts.places.values(), *facts.organisations.values(), *facts.people.values(),
-                   *facts.country_overrides.values(), *facts.documents.values()]:
+    named: list[Place | Organisation | Person | CountryOverride | Document] = [
+        *facts.places.values(), *facts.organisations.values(), *facts.people.values(),
+        *facts.country_overrides.values(), *facts.documents.values()]
+    for record in named:
         if record.names:
             yield record, "names", record.names
 

@@ -12,7 +12,7 @@ from .. import vocab
 from ..config import build_day
 from .collection import Facts
 from .countries import describe_code, iso_country
-from .models import Membership, PartialDate, Planned, Record, Source
+from .models import Membership, PartialDate, Planned, Record, Source, Sourced
 from .problems import Origin, Problem
 from .wording import article
 
@@ -75,7 +75,7 @@ def check_source_dates(facts: Facts) -> Iterator[Problem]:
     """Warn where every dated source of a fact appeared before the fact began: an announcement, unless marked."""
     day, _ = build_day()
     for record in _dated_records(facts):
-        if not isinstance(record, Planned) or record.planned:
+        if not isinstance(record, Planned) or not isinstance(record, Sourced) or record.planned:
             continue  # only a record that can say it announces (`planned:`) is held to its sources' dates
         started = _start(record)
         if started is None:

@@ -55,7 +55,7 @@ def configured_limits() -> YamlLimits:
     return _limits_for(os.getcwd(), tuple(os.environ.get(name) for name in names))
 
 
-class FactsLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class FactsLoader(_BaseLoader):
     """Safe loader that keeps dates as text, so `2019-02-30` is our error, not a constructor crash."""
 
 
@@ -277,6 +277,7 @@ def _scan(text: str, document: YamlDocument, limits: YamlLimits) -> tuple[list[P
     anchors: dict[str, int] = {}  # an alias is reported where its value was first written
     building = True
     root: Any = _UNBUILT
+    event: Any  # told apart by exact type (`kind is ...`, faster than isinstance), which mypy does not narrow on
     for event in yaml.parse(text, Loader=FactsLoader):
         kind = type(event)
         if kind is yaml.DocumentStartEvent:
@@ -397,10 +398,11 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
 
 
 def _attach(parent: _Collection, value: Any) -> None:
-    if parent.is_map:
-        parent.value[parent.data_key] = value
+    container = parent.value
+    if isinstance(container, dict):  # parent.is_map
+        container[parent.data_key] = value
     else:
-        parent.value.append(value)
+        container.append(value)
 
 
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)

@@ -17,8 +17,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -115,9 +115,14 @@ def _check_shapes(shapes: Graph, mapped: Mapped, inferred: list[Triple], text: G
     if memory is None:
         memory = ox.Store()
         memory.bulk_load(text.nquads, format=ox.RdfFormat.N_QUADS)
-    checked = [ox.NamedNode(str(vocab.graph_iri(name, base))) for name in ("facts", "inferred")]
-    run = _Background(lambda: check_shapes_on_store(found, partial(memory.query, default_graph=checked), mapped),
-                      "kgbuild-shacl")
+    checked: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
+        ox.NamedNode(str(vocab.graph_iri(name, base))) for name in ("facts", "inferred")]
+    store = memory
+
+    def select(query: str) -> ox.QuerySolutions:
+        return cast(ox.QuerySolutions, store.query(query, default_graph=checked))
+
+    run = _Background(lambda: check_shapes_on_store(found, select, mapped), "kgbuild-shacl")
 
     def check() -> None:
         violations = run.result()
@@ -195,12 +200,14 @@ def _build_graph(facts: Facts, ontology: Graph, shapes: Graph, out: Path, base: 
         reasoning = _Background(lambda: reason(ontology, mapped, timings), "kgbuild-reasoning")
         asserted = graph_text({"ontology": ontology, "facts": mapped.triples}, base)
         memory = ox.Store() if len(mapped.triples) > shapes_module.EXACT_LIMIT else None
-        loading = _Background(lambda: memory.bulk_load(asserted.nquads, format=ox.RdfFormat.N_QUADS),
-                              "kgbuild-load") if memory is not None else None
+        loading = None
+        if memory is not None:
+            store = memory
+            loading = _Background(lambda: store.bulk_load(asserted.nquads, format=ox.RdfFormat.N_QUADS), "kgbuild-load")
         inferred = reasoning.result()
         derived = graph_text({"inferred": inferred}, base)
         text = asserted.merged(derived)
-        if loading is not None:
+        if memory is not None and loading is not None:
             loading.result()
             memory.bulk_load(derived.nquads, format=ox.RdfFormat.N_QUADS)
     finally:

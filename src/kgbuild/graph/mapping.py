@@ -8,11 +8,12 @@ from the same record, and at a million triples a per-triple table would be the b
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
+from typing import Any
 
 from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF
@@ -154,7 +155,7 @@ class Mapper:
         self.out = Mapped()
         self._emit = self.out.triples.append
         self._origin: Origin | None = None
-        self._subject: str | None = None
+        self._subject = ""  # the subject being written: set by start()
         self._iris: dict[tuple[str, str], str] = {}
         self._claim_slugs: set[str] = set()
 
@@ -203,15 +204,16 @@ class Mapper:
         record = self.facts.organisations.get(organisation)
         return (record.acronym or record.label["en"]) if record else organisation.upper()
 
-    def country_name(self, code: str, language: str = "en", on: date | None = None) -> str:
+    def country_name(self, code: str, language: str = "en", on: dt.date | None = None) -> str:
         """A country's name in a language: today's, or the one certainly in force on a day."""
         country = self.facts.countries.get(code)
         if country is None:
             return self.org_name(code)
-        for name in country.names if on is not None else ():
-            # a former name possibly in force on the day is the name of the time (Turkey in 2010)
-            if name.kind == "former" and language in name.label and name.period.possibly(on):
-                return name.label[language]
+        if on is not None:
+            for name in country.names:
+                # a former name possibly in force on the day is the name of the time (Turkey in 2010)
+                if name.kind == "former" and language in name.label and name.period.possibly(on):
+                    return name.label[language]
         return country.label.get(language, country.label["en"])
 
     # -- names, ranked statements -----------------------------------------------------------------
@@ -235,7 +237,7 @@ class Mapper:
             self.sources(name.source)
         self._subject = subject
 
-    def statements(self, kind: str, slug: str, record, alternatives: list[Alternative]) -> None:
+    def statements(self, kind: str, slug: str, record, alternatives: Sequence[Alternative]) -> None:
         """Where sources disagree: every value of a disputed key as a ranked statement with its sources.
 
         The record's own value is preferred and stays the plain triple every simple query sees; each
@@ -249,7 +251,8 @@ class Mapper:
             # a source the record cites for an alternative value supports that one, not the preferred value
             against = {source for alt in others for source in alt.source}
             preferred_sources = [source for source in record.source if source not in against] or record.source
-            ranked = [("preferred", getattr(record, key, None), preferred_sources, None)]
+            ranked: list[tuple[str, Any, list[str], str | None]] = [
+                ("preferred", getattr(record, key, None), preferred_sources, None)]
             ranked += [(alt.rank, alt.values()[key], alt.source, alt.note) for alt in others]
             for index, (rank, value, source_ids, note) in enumerate(ranked):
                 if value is None:

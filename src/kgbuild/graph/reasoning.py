@@ -22,6 +22,7 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
+from rdflib.term import Node
 
 from ..facts import Origin
 from .mapping import Triple, nt_term, nt_triples, to_graph
@@ -37,7 +38,7 @@ class ReasonerError(Exception):
 class Inconsistent(Exception):
     """The facts contradict the ontology; `culprits` are the records that together cause it."""
 
-    def __init__(self, culprits: list[Origin], resources: list[URIRef]):
+    def __init__(self, culprits: list[Origin], resources: list[Node]):
         self.culprits = culprits
         self.resources = resources
         super().__init__(", ".join(str(origin) for origin in culprits))
@@ -70,7 +71,7 @@ def _is_consistent(ontology: Graph, facts: Graph, workdir: Path) -> tuple[bool, 
         different = BNode()
         reasoner_input.add((different, RDF.type, OWL.AllDifferent))
         members = BNode()
-        Collection(reasoner_input, members, group)
+        Collection(reasoner_input, members, [*group])
         reasoner_input.add((different, OWL.distinctMembers, members))
     path = workdir / "reasoner-input.nt"
     reasoner_input.serialize(path, format="nt", encoding="utf-8")
@@ -134,7 +135,7 @@ def linked_properties(ontology: Graph) -> set[str]:
     """Properties whose inferences depend on what is at the other end, not only on the statement being
     there: those with an inverse, or used in a restriction (kg:Member is someValuesFrom over the inverse
     of kg:member). For any other property a domain or range types one end whatever the other end is."""
-    found = set()
+    found: set[Node] = set()
     for subject, _, value in ontology.triples((None, OWL.inverseOf, None)):
         found.update(term for term in (subject, value) if isinstance(term, URIRef))
     for restricted in ontology.objects(None, OWL.onProperty):
@@ -238,8 +239,11 @@ def infer_types_of(
         if not consistent:
             groups = _groups(summary, origin_of)
             background = groups.pop(None, Graph())  # triples no YAML line wrote (ISO names): always in
-            culprits = minimal_conflict(ontology + background, groups, Path(tmp))
-            raise Inconsistent(sorted(culprits), sorted({s for origin in culprits for s in groups[origin].subjects()}))
+            by_record = {origin: graph for origin, graph in groups.items() if origin is not None}
+            culprits = minimal_conflict(ontology + background, by_record, Path(tmp))
+            subjects = {s for origin in culprits for s in by_record[origin].subjects()}
+            # rdflib's terms order (by kind, then text); its stubs type subjects() as Node, which has no order
+            raise Inconsistent(sorted(culprits), sorted(subjects))  # type: ignore[type-var]
     typed = {subject for subject, predicate, _ in triples if predicate == rdf_type}
     asserted_types = {(subject, value) for subject, predicate, value in triples if predicate == rdf_type}
     skip = {nt_term(OWL.NamedIndividual), nt_term(OWL.Thing)}
@@ -250,9 +254,9 @@ def infer_types_of(
             inferred_for.setdefault(subject_term, []).append(class_term)
     inferred: list[Triple] = []
     for resource in typed:
-        for cls in sorted(inferred_for.get(representative.get(resource, resource), ())):
-            if (resource, cls) not in asserted_types:
-                inferred.append((resource, rdf_type, cls))
+        for class_term in sorted(inferred_for.get(representative.get(resource, resource), ())):
+            if (resource, class_term) not in asserted_types:
+                inferred.append((resource, rdf_type, class_term))
     return sorted(inferred)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
+from rdflib.term import Node
 
 from ..facts import Origin
 from ..vocab import short_name
@@ -205,7 +206,8 @@ def _value_test(shapes: Graph, shape, variable: str) -> str | None:
         tests.append(f"(!isBlank({variable}) && REGEX(STR({variable}), {_n3(Literal(str(pattern)))}"
                      f"{', ' + _n3(Literal(str(flags))) if flags else ''}))")
     for kind in shapes.objects(shape, SH.nodeKind):
-        test = {SH.IRI: "isIRI", SH.Literal: "isLiteral", SH.BlankNode: "isBlank"}.get(kind)
+        tests_of: dict[Node, str] = {SH.IRI: "isIRI", SH.Literal: "isLiteral", SH.BlankNode: "isBlank"}
+        test = tests_of.get(kind)
         if test is None:
             raise Untranslatable(str(kind))
         tests.append(f"{test}({variable})")

@@ -127,10 +127,10 @@ class AnswerStream:
             self.outcome.update(pickle.loads(payload))
             self._end(finished=True)
             raise StopIteration
-        failure = pickle.loads(payload)  # X: a cap was reached mid-answer; the status is sent, so it breaks off
-        self.outcome.update(error=failure["error"], message=failure["message"])
+        cap = pickle.loads(payload)  # X: a cap was reached mid-answer; the status is sent, so it breaks off
+        self.outcome.update(error=cap["error"], message=cap["message"])
         self._end(finished=True)
-        raise QueryFailed(failure["error"], failure["message"])
+        raise QueryFailed(cap["error"], cap["message"])
 
     def _end(self, finished: bool) -> None:
         child, self._child = self._child, None

@@ -14,7 +14,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 import requests
@@ -193,7 +193,8 @@ def _parse_answer(answer: tuple[str, bytes], wants_triples: bool) -> Any:
 
 
 def _boolean(value: bool) -> ox.QueryBoolean:
-    return ox.parse_query_results(f'{{"head":{{}},"boolean":{str(value).lower()}}}', ox.QueryResultsFormat.JSON)
+    answer = ox.parse_query_results(f'{{"head":{{}},"boolean":{str(value).lower()}}}', ox.QueryResultsFormat.JSON)
+    return cast(ox.QueryBoolean, answer)
 
 
 def _valid_blank_nodes(body: bytes) -> bytes:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask, Response
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from ..config import settings
@@ -22,7 +23,8 @@ def create_app(dist: Path | None = None, overrides: Mapping[str, object] | None 
     app = Flask(__name__)
     app.config.update(KGBUILD_DIST=Path(dist) if dist is not None else settings().dist, YASGUI_DIR=None)
     app.config.update(overrides or {})
-    app.json.sort_keys = False
+    if isinstance(app.json, DefaultJSONProvider):  # Flask's own provider: always, unless an app swaps it
+        app.json.sort_keys = False
     dataset.init_app(app, app.config["KGBUILD_DIST"])
     headers.init_app(app)
     for blueprint in (sparql.bp, linkeddata.bp, dumps.bp, changes.bp, queries.bp, pages.bp, ui.bp):

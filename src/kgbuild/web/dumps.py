@@ -145,9 +145,9 @@ def void_triples() -> list[ox.Triple]:
                for q in parsed]
     datasets = [t.subject for t in triples if t.predicate == RDF_TYPE and t.object == ox.NamedNode(f"{VOID}Dataset")]
     if not datasets:
-        dataset = ox.NamedNode(url_for("dumps.void", _external=True))
-        triples.append(ox.Triple(dataset, RDF_TYPE, ox.NamedNode(f"{VOID}Dataset")))
-        datasets = [dataset]
+        described = ox.NamedNode(url_for("dumps.void", _external=True))
+        triples.append(ox.Triple(described, RDF_TYPE, ox.NamedNode(f"{VOID}Dataset")))
+        datasets = [described]
     endpoint = ox.NamedNode(url_for("sparql.endpoint", _external=True))
     for dataset in datasets:
         present = {t.predicate for t in triples if t.subject == dataset}

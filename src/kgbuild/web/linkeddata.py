@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
@@ -85,7 +87,7 @@ def _render(build, kind: str, slug: str, by_suffix, language: str) -> Rendered:
     if chosen is HTML:
         body = _page(description, kind, slug, language).encode("utf-8")
     else:  # a page is small and bounded: serialised at once, without the streaming thread of /sparql
-        body = ox.serialize(description.triples(language), format=chosen.rdf, prefixes=all_prefixes())
+        body = cast(bytes, ox.serialize(description.triples(language), format=chosen.rdf, prefixes=all_prefixes()))
     links = [f'<{iri}>; rel="canonical"']
     if description.incoming_total > len(description.incoming):  # RDF has no place to say "and more": a header does
         links.append(f'<{url_for("sparql.endpoint", query=description.incoming_query)}>; rel="related"; '

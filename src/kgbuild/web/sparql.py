@@ -53,7 +53,9 @@ def endpoint() -> Response:
     default_graphs, named_graphs = operation.default_graphs, operation.named_graphs
     if default_graphs is None and (shape.from_graphs or shape.from_named_graphs):
         # the store's union default would hide FROM; the protocol's graphs, when given, override it
-        default_graphs, named_graphs = list(shape.from_graphs), list(shape.from_named_graphs)
+        # every one resolved: check_query_text refused a graph it could not resolve
+        default_graphs = [graph for graph in shape.from_graphs if graph is not None]
+        named_graphs = [graph for graph in shape.from_named_graphs if graph is not None]
     job = QueryJob(text, default_graph=default_graphs, named_graphs=named_graphs)
     try:
         return respond_with_query(job, render_results_page("sparql_results.html", query=text), build=build)
