@@ -52,8 +52,9 @@ hardening-table: $(VENV)/installed  ## docs/hardening.md's table from what tests
 load: $(VENV)/installed build  ## the full load test (50 clients, 60 s) on dist/
 	$(BIN)/python -m tests.hardening.load --full --dist $(DIST)
 
-lint: $(VENV)/installed  ## byte-compile everything and check the import direction
-	$(BIN)/python -m compileall -q src tests
+lint: $(VENV)/installed  ## ruff, mypy and the import contracts (CI runs it before the tests)
+	$(BIN)/ruff check src tests  # the B, E, F, I, UP and W rules ([tool.ruff] in pyproject.toml)
+	$(BIN)/mypy  # the types of src/kgbuild ([tool.mypy])
 	$(BIN)/lint-imports  # the import contracts in pyproject.toml: layers, forbidden imports, no cycles
 
 ui:  ## the query UI's assets (YASGUI, pinned in package.json) into node_modules/ and the package; optional

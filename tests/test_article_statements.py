@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kgbuild.storedqueries import load_query, term_text
 from kgbuild.store import open_store
+from kgbuild.storedqueries import load_query, term_text
 
 from .conftest import QUERIES, ROOT
 

@@ -12,8 +12,7 @@ from rdflib.compare import isomorphic
 
 from kgbuild import vocab
 from kgbuild.facts import FactsError, Origin, load_facts
-from kgbuild.graph import shapes as shapes_module
-from kgbuild.graph import write as write_module
+from kgbuild.graph import shapes as shapes_module, write as write_module
 from kgbuild.graph.build import build, load_ontology
 from kgbuild.graph.mapping import map_facts
 from kgbuild.graph.reasoning import Inconsistent, infer_types
@@ -77,12 +76,12 @@ def test_planted_inconsistency_names_its_records():
     planted = Origin("tests/facts/planted.yaml", 7)
     kazakhstan_as_summit = (iri("country/kz"), RDF.type, KG.Summit)  # a Country is never a Meeting
     mapped.graph.add(kazakhstan_as_summit)
-    mapped.triple_origin[kazakhstan_as_summit] = planted
+    planted_origin = {kazakhstan_as_summit: planted}
 
     def groups():
         found: dict = {}
         for triple in mapped.graph:
-            found.setdefault(mapped.triple_origin.get(triple), Graph()).add(triple)
+            found.setdefault(planted_origin.get(triple), Graph()).add(triple)
         return found
 
     with pytest.raises(Inconsistent) as error:
@@ -99,7 +98,9 @@ def test_shape_violation_points_at_the_yaml_line(facts_dir, tmp_path, monkeypatc
     if path != "pySHACL":
         monkeypatch.setattr(shapes_module, "EXACT_LIMIT", 0)  # the large-graph path, on the small facts
     cica = facts_dir / "cica.yaml"
-    text = cica.read_text("utf-8").replace("chairmanships:\n", "chairmanships:\n  - {chair: tj, since: 2018, until: 2020-09, source: mina-2021-10-07}\n")
+    text = cica.read_text("utf-8").replace(
+        "chairmanships:\n", "chairmanships:\n  - {chair: tj, since: 2018, until: 2020-09, source: mina-2021-10-07}\n"
+    )
     cica.write_text(text, "utf-8")
     line = next(number for number, row in enumerate(text.splitlines(), 1) if "chair: tj" in row)
     ontology = tmp_path / "ontology"
@@ -139,7 +140,9 @@ def test_failed_build_leaves_dist_byte_for_byte(facts_dir, tmp_path):
     build(facts_dir, out, ONTOLOGY, QUERIES)
     before = snapshot(out)
     target = os.readlink(out)
-    (facts_dir / "cica.yaml").write_text((facts_dir / "cica.yaml").read_text("utf-8").replace("place: dushanbe", "place: dushambe"), "utf-8")
+    (facts_dir / "cica.yaml").write_text(
+        (facts_dir / "cica.yaml").read_text("utf-8").replace("place: dushanbe", "place: dushambe"), "utf-8"
+    )
     with pytest.raises(FactsError):
         build(facts_dir, out, ONTOLOGY, QUERIES)
     assert snapshot(out) == before and os.readlink(out) == target

@@ -6,8 +6,8 @@ import json
 
 import jsonschema
 import pytest
-from pydantic import BaseModel
 import yaml
+from pydantic import BaseModel
 
 from kgbuild.facts import collect_facts, load_facts
 from kgbuild.facts.checks import count_for_claim
@@ -43,8 +43,16 @@ def test_file_matches_the_json_schema_editors_use(path):
 def _typed(value):
     """BaseLoader reads numbers as text; give ordinals and values back their numbers, as YAML would."""
     if isinstance(value, dict):
-        return {key: (int(item) if key in ("ordinal", "value") else (item == "true") if key in ("complete", "online") else _typed(item))
-                for key, item in value.items()}
+        return {
+            key: (
+                int(item)
+                if key in ("ordinal", "value")
+                else (item == "true")
+                if key in ("complete", "online")
+                else _typed(item)
+            )
+            for key, item in value.items()
+        }
     if isinstance(value, list):
         return [_typed(item) for item in value]
     return value
@@ -85,7 +93,9 @@ def test_every_organisation_is_named_in_english_and_indonesian(facts):
 
 
 def test_every_source_says_who_published_it_and_when(facts):
-    undated = [f"{source.origin}: {source.id}" for source in facts.sources.values() if source.issued is None and not source.url]
+    undated = [
+        f"{source.origin}: {source.id}" for source in facts.sources.values() if source.issued is None and not source.url
+    ]
     assert undated == []
 
 

@@ -33,7 +33,11 @@ def test_organisation(graph):
     cica = iri("organisation/cica")
     assert (cica, RDF.type, KG.Organisation) in graph
     assert (cica, SKOS.altLabel, Literal("CICA")) in graph
-    assert (cica, RDFS.label, Literal("Conference on Interaction and Confidence-Building Measures in Asia", lang="en")) in graph
+    assert (
+        cica,
+        RDFS.label,
+        Literal("Conference on Interaction and Confidence-Building Measures in Asia", lang="en"),
+    ) in graph
     # the MINA article: 29th anniversary on 5 October 2021
     assert (cica, KG.foundingDate, Literal("1992-10-05", datatype=XSD.date)) in graph
     assert (cica, KG.foundingDatePrecision, KG.Day) in graph

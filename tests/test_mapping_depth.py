@@ -68,14 +68,20 @@ def test_indonesian_names_follow_the_indonesian_government(graph):
     assert (iri("country/cn"), RDFS.label, Literal("Tiongkok", lang="id")) in graph
     assert (iri("country/cn"), SKOS.altLabel, Literal("Republik Rakyat Tiongkok", lang="id")) in graph
     assert (iri("organisation/un"), SKOS.altLabel, Literal("PBB", lang="id")) in graph
-    assert (iri("organisation/cica"), SKOS.altLabel, Literal("Konferensi Interaksi dan Keyakinan Asia", lang="id")) in graph
+    assert (
+        iri("organisation/cica"),
+        SKOS.altLabel,
+        Literal("Konferensi Interaksi dan Keyakinan Asia", lang="id"),
+    ) in graph
 
 
 def test_a_disagreement_keeps_the_preferred_triple_and_ranks_every_value(graph):
     # s-cica-second-ministerial: Thailand admitted on 22 October 2004; chinadaily-2014-05-20: at the 2006 summit
     thailand = iri("membership/cica-th")
     assert set(graph.objects(thailand, KG.startDate)) == {date("2004-10-22")}
-    statements = {statement: dict(graph.predicate_objects(statement)) for statement in graph.objects(thailand, KG.hasStatement)}
+    statements = {
+        statement: dict(graph.predicate_objects(statement)) for statement in graph.objects(thailand, KG.hasStatement)
+    }
     ranks = {(facts[KG.statementValue], facts[KG.rank]) for facts in statements.values()}
     assert ranks == {(date("2004-10-22"), KG.PreferredRank), (date("2006-06-17"), KG.NormalRank)}
     preferred = next(s for s, facts in statements.items() if facts[KG.rank] == KG.PreferredRank)
@@ -99,7 +105,9 @@ def test_who_took_part_and_on_whose_behalf(graph):
     taking_part = [dict(graph.predicate_objects(p)) for p in graph.objects(meeting, KG.hasParticipation)]
     riaz = next(p for p in taking_part if p.get(KG.participant) == iri("person/riaz-j-p-saehu"))
     assert riaz[KG.onBehalfOf] == iri("country/id") and riaz[KG.participationIn] == meeting
-    groups = {str(text) for p in graph.objects(meeting, KG.hasParticipation) for text in graph.objects(p, KG.participantGroup)}
+    groups = {
+        str(text) for p in graph.objects(meeting, KG.hasParticipation) for text in graph.objects(p, KG.participantGroup)
+    }
     assert "The Committee of Permanent Representatives to ASEAN (CPR)" in groups
 
 
@@ -114,7 +122,9 @@ def test_agenda_items_in_order_and_what_they_were_about(graph):
 def test_documents_a_meeting_was_to_adopt_and_adopted(graph):
     # mina-2021-10-07: the updated Catalogue to be adopted; s-cica-council-of-eminent-persons: the Regulations adopted
     meeting = iri("meeting/cica-ministerial-6")
-    outcomes = {graph.value(d, KG.decidedDocument): graph.value(d, KG.outcome) for d in graph.objects(meeting, KG.hasDecision)}
+    outcomes = {
+        graph.value(d, KG.decidedDocument): graph.value(d, KG.outcome) for d in graph.objects(meeting, KG.hasDecision)
+    }
     assert outcomes[iri("document/cica-catalogue-of-cbms-2021")] == KG.ToBeAdopted
     assert outcomes[iri("document/cica-regulations-council-of-eminent-persons")] == KG.Adopted
 

@@ -43,8 +43,11 @@ def test_member_is_a_defined_class(ontology):
 
 
 def test_country_and_meeting_are_disjoint(ontology):
-    disjoint_sets = [set(Graph.items(ontology, members)) for axiom in ontology.subjects(RDF.type, OWL.AllDisjointClasses)
-                     for members in ontology.objects(axiom, OWL.members)]
+    disjoint_sets = [
+        set(Graph.items(ontology, members))
+        for axiom in ontology.subjects(RDF.type, OWL.AllDisjointClasses)
+        for members in ontology.objects(axiom, OWL.members)
+    ]
     assert any({KG.Country, KG.Meeting} <= members for members in disjoint_sets)
 
 

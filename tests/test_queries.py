@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kgbuild.storedqueries import QueryError, load_query, parse_query, term_text
 from kgbuild.store import open_store
+from kgbuild.storedqueries import QueryError, load_query, parse_query, term_text
 
 from .conftest import QUERIES
 
@@ -27,8 +27,9 @@ def test_there_are_at_least_eight_documented_queries():
     for path in QUERY_FILES:
         stored = load_query(path)
         assert stored.title and stored.description, f"{path.name} needs `# title:` and `# description:`"
-        assert stored.expect_rows is not None or stored.expect_includes is not None or stored.expect_count is not None, \
-            f"{path.name} needs an expected answer taken from the sources"
+        assert (
+            stored.expect_rows is not None or stored.expect_includes is not None or stored.expect_count is not None
+        ), f"{path.name} needs an expected answer taken from the sources"
 
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=[path.stem for path in QUERY_FILES])
@@ -47,7 +48,9 @@ def test_query_gives_the_answer_the_sources_give(built, path):
 
 
 def test_parameters_are_bound_as_terms_not_pasted():
-    stored = parse_query("# title: t\n# param: org organisation cica -- the organisation\nSELECT * WHERE { ?org ?p ?o }")
+    stored = parse_query(
+        "# title: t\n# param: org organisation cica -- the organisation\nSELECT * WHERE { ?org ?p ?o }"
+    )
     with pytest.raises(QueryError):
         stored.bindings({"org": 'cica> } ; DROP ALL ; #'}, "https://w3id.org/kgbuild/")
     with pytest.raises(QueryError):

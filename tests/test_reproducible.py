@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -71,7 +71,7 @@ def test_two_builds_of_the_same_facts_store_the_same_quads(two_builds):
 
 def test_the_recorded_time_is_source_date_epoch(two_builds):
     dist = two_builds[0]
-    when = datetime.fromtimestamp(EPOCH, timezone.utc).isoformat()
+    when = datetime.fromtimestamp(EPOCH, UTC).isoformat()
     assert json.loads((dist / "report.json").read_text("utf-8"))["built_at"] == when
     void = Graph().parse(dist / "void.ttl", format="turtle")
     assert Literal(when, datatype=XSD.dateTime) in set(void.objects(URIRef("https://w3id.org/kgbuild/dataset"),

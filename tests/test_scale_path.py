@@ -34,7 +34,10 @@ def _checked(facts_dir, shapes: Graph):
     facts = load_facts(facts_dir)
     ontology, _ = load_ontology(ONTOLOGY)
     mapped = map_records(facts)
-    triples = [*mapped.triples, *materialise(ontology, mapped.triples, infer_types_of(ontology, mapped.triples, lambda t: None))]
+    triples = [
+        *mapped.triples,
+        *materialise(ontology, mapped.triples, infer_types_of(ontology, mapped.triples, lambda t: None)),
+    ]
     found = check_shapes_in_memory(shapes, triples, mapped, exact_limit=0)
     return check_shapes_on_store(found, partial(_store(triples).query), mapped), triples, mapped
 

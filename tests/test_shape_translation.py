@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 import pytest
-from rdflib import RDF, RDFS, XSD, Graph
+from rdflib import RDF, RDFS, XSD
 from rdflib.namespace import PROV
 
 from kgbuild.facts import load_facts
@@ -61,19 +61,25 @@ def _second_membership_over_the_same_years(triples):
 
 
 BREAKAGES = {
-    "membership without an English label": lambda ts: [t for t in ts if not (t[0] == KZ and t[1] == LABEL and t[2].endswith("@en"))],
+    "membership without an English label": lambda ts: [
+        t for t in ts if not (t[0] == KZ and t[1] == LABEL and t[2].endswith("@en"))
+    ],
     "membership with two English labels": lambda ts: [*ts, (KZ, LABEL, '"Kazakhstan, again"@en')],
     "membership with two statuses": lambda ts: [*ts, (KZ, _t(KG.status), _t(KG.Observer))],
     "membership without a member": lambda ts: [t for t in ts if not (t[0] == KZ and t[1] == _t(KG.member))],
     "membership without a source": lambda ts: [t for t in ts if not (t[0] == KZ and t[1] == SOURCE)],
-    "start date as plain text": lambda ts: _replace(ts, lambda t: t[0] == KZ and t[1] == _t(KG.startDate),
-                                                    lambda t: (t[0], t[1], t[2].split("^^")[0])),
-    "member that is a source": lambda ts: _replace(ts, lambda t: t[0] == KZ and t[1] == _t(KG.member),
-                                                   lambda t: (t[0], t[1], f"<{ID}source/kemlu-cica>")),
-    "status outside the value set": lambda ts: _replace(ts, lambda t: t[0] == KZ and t[1] == _t(KG.status),
-                                                        lambda t: (t[0], t[1], _t(KG.Day))),
-    "day precision on a year": lambda ts: _replace(ts, lambda t: t[0] == KZ and t[1] == _t(KG.startDate),
-                                                   lambda t: (t[0], t[1], f'"1999"^^{_t(XSD.gYear)}')),
+    "start date as plain text": lambda ts: _replace(
+        ts, lambda t: t[0] == KZ and t[1] == _t(KG.startDate), lambda t: (t[0], t[1], t[2].split("^^")[0])
+    ),
+    "member that is a source": lambda ts: _replace(
+        ts, lambda t: t[0] == KZ and t[1] == _t(KG.member), lambda t: (t[0], t[1], f"<{ID}source/kemlu-cica>")
+    ),
+    "status outside the value set": lambda ts: _replace(
+        ts, lambda t: t[0] == KZ and t[1] == _t(KG.status), lambda t: (t[0], t[1], _t(KG.Day))
+    ),
+    "day precision on a year": lambda ts: _replace(
+        ts, lambda t: t[0] == KZ and t[1] == _t(KG.startDate), lambda t: (t[0], t[1], f'"1999"^^{_t(XSD.gYear)}')
+    ),
     "two components at one position, none at the next": _position_of_second_component_is_1,
     "membership that ends before it starts": _end_before_start,
     "two memberships of one member in one organisation at once": _second_membership_over_the_same_years,

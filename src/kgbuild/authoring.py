@@ -188,7 +188,7 @@ def insert_record(text: str, section: str, record: dict[str, Any], block: bool) 
         lines += [newline, f"{section}:{newline}", *(line + newline for line in new)]
         return "".join(lines), len(lines) - len(new) + 1
     items = _items(lines, start, end)
-    indent = ITEM_LINE.match(lines[items[0][0]]).group(1) if items else "  "
+    indent = _indent(lines[items[0][0]]) if items else "  "
     new = format_record(record, indent, block)
     after = _anchor(lines, items, section, record) if items else start
     separated = block and len(items) > 1 and not lines[items[-1][0] - 1].strip()
@@ -197,10 +197,15 @@ def insert_record(text: str, section: str, record: dict[str, Any], block: bool) 
     return "".join(lines), after + 2 + (1 if separated else 0)
 
 
+def _indent(item_line: str) -> str:
+    """The spaces before an item's dash (ITEM_LINE's group 1, for a line it matches)."""
+    return item_line[:len(item_line) - len(item_line.lstrip())]
+
+
 def _section_span(lines: list[str], section: str) -> tuple[int | None, int]:
     """The index of the `section:` line and of the last line before the next top-level line."""
-    start = next((index for index, line in enumerate(lines) if SECTION_LINE.match(line)
-                  and SECTION_LINE.match(line).group(1) == section), None)
+    start = next((index for index, line in enumerate(lines)
+                  if (found := SECTION_LINE.match(line)) and found.group(1) == section), None)
     if start is None:
         return None, len(lines)
     end = start
@@ -216,8 +221,8 @@ def _items(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
     dashes = [index for index in range(start + 1, end + 1) if ITEM_LINE.match(lines[index])]
     if not dashes:
         return []
-    depth = len(ITEM_LINE.match(lines[dashes[0]]).group(1))
-    dashes = [index for index in dashes if len(ITEM_LINE.match(lines[index]).group(1)) == depth]
+    depth = len(_indent(lines[dashes[0]]))
+    dashes = [index for index in dashes if len(_indent(lines[index])) == depth]
     items = []
     for number, first in enumerate(dashes):
         stop = dashes[number + 1] - 1 if number + 1 < len(dashes) else end
@@ -236,7 +241,11 @@ def _anchor(lines: list[str], items: list[tuple[int, int]], section: str, record
     if not isinstance(parsed, list) or len(parsed) != len(items):
         return items[-1][1]
     group = _group_of(section, record)
-    matching = [item for item, existing in zip(items, parsed) if isinstance(existing, dict) and _group_of(section, existing) == group]
+    matching = [
+        item
+        for item, existing in zip(items, parsed, strict=False)
+        if isinstance(existing, dict) and _group_of(section, existing) == group
+    ]
     return (matching or items)[-1][1]
 
 

@@ -55,8 +55,12 @@ def validate(config, facts_dir: Path | None) -> None:
 @cli.command()
 @click.option("--facts", "facts_dir", type=click.Path(path_type=Path), help="facts folder (default: facts/)")
 @click.option("--out", type=click.Path(path_type=Path), help="where the build goes (default: dist/)")
-@click.option("--ontology", "ontology_dir", type=click.Path(path_type=Path), help="ontology folder (default: ontology/)")
-@click.option("--queries", "queries_dir", type=click.Path(path_type=Path), help="stored queries to ship (default: queries/)")
+@click.option(
+    "--ontology", "ontology_dir", type=click.Path(path_type=Path), help="ontology folder (default: ontology/)"
+)
+@click.option(
+    "--queries", "queries_dir", type=click.Path(path_type=Path), help="stored queries to ship (default: queries/)"
+)
 @click.option("--quiet", "-q", is_flag=True, help="no progress messages")
 @click.pass_obj
 def build(config, facts_dir, out, ontology_dir, queries_dir, quiet) -> None:
@@ -101,8 +105,8 @@ def build(config, facts_dir, out, ontology_dir, queries_dir, quiet) -> None:
 @click.pass_obj
 def query(config, query: str, output_format: str, dist: Path | None, params: tuple[str, ...]) -> None:
     """Run QUERY (a .rq file or SPARQL text) on the built store and print the answer."""
-    from .storedqueries import QueryError, run_query
     from .store import StoreError, open_store
+    from .storedqueries import QueryError, run_query
 
     try:
         built = open_store(dist or config.dist)
@@ -280,7 +284,8 @@ def _add(config, facts_dir: Path | None, kind: str, fields: dict, organisation: 
 @click.option("--note", help="a note for maintainers")
 @click.pass_obj
 def new_member(config, facts_dir, org, country, member_id, status, since, attested, until, source, note) -> None:
-    """Add a member, observer or partner of ORG: `kgbuild new member --org cica --country kw --since 2022-10-13 --source S`."""
+    """Add a member, observer or partner of ORG:
+    `kgbuild new member --org cica --country kw --since 2022-10-13 --source S`."""
     if bool(country) == bool(member_id):
         raise click.UsageError("give the member as --country XX or as --member ORGANISATION_ID (one of them)")
     member = country.lower() if country else member_id
@@ -306,8 +311,22 @@ def new_meeting(config, facts_dir, org, series, ordinal, start, end, place, onli
     if bool(place) == online:
         raise click.UsageError("give where the meeting was held as --place PLACE_ID, or --online (one of them)")
     theme = {language: text for language, text in (("en", theme_en), ("id", theme_id)) if text}
-    _add(config, facts_dir, "meeting", {"series": series, "ordinal": ordinal, "start": start, "end": end,
-                                        "place": place, "online": online or None, "theme": theme, "source": source}, org)
+    _add(
+        config,
+        facts_dir,
+        "meeting",
+        {
+            "series": series,
+            "ordinal": ordinal,
+            "start": start,
+            "end": end,
+            "place": place,
+            "online": online or None,
+            "theme": theme,
+            "source": source,
+        },
+        org,
+    )
 
 
 @new.command("initiative")
@@ -362,7 +381,3 @@ def new_source(config, facts_dir, source_id, title, publisher, issued, language,
     """Declare a source in facts/sources.yaml, so that records can cite it."""
     _add(config, facts_dir, "source", {"id": source_id, "title": title, "publisher": publisher, "issued": issued,
                                        "language": language, "url": url, "note": note})
-
-
-def main() -> None:  # pragma: no cover
-    cli()

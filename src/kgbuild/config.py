@@ -6,8 +6,9 @@ import difflib
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from .iris import DEFAULT_BASE
 
@@ -66,7 +67,7 @@ def settings(cwd: Path | None = None, environ: dict[str, str] | None = None) -> 
     :raises SettingsError: naming the setting, where it was set and what it takes.
     """
     environ = dict(os.environ if environ is None else environ)
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     pyproject = _find_pyproject((cwd or Path.cwd()).resolve())
     if pyproject is not None:
         values.update(_from_pyproject(pyproject))
@@ -77,7 +78,7 @@ def settings(cwd: Path | None = None, environ: dict[str, str] | None = None) -> 
     return replace(Settings(), **values)
 
 
-def _from_pyproject(pyproject: Path) -> dict[str, object]:
+def _from_pyproject(pyproject: Path) -> dict[str, Any]:
     where = f"[tool.kgbuild] in {pyproject}"
     try:
         document = tomllib.loads(pyproject.read_text("utf-8"))
@@ -85,7 +86,7 @@ def _from_pyproject(pyproject: Path) -> dict[str, object]:
         raise SettingsError(f"{pyproject}: cannot read the settings ({error}); fix the file") from None
     table = document.get("tool", {}).get("kgbuild", {})
     known = {field.name: field for field in fields(Settings)}
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for name, value in table.items():
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
@@ -99,7 +100,7 @@ def _from_pyproject(pyproject: Path) -> dict[str, object]:
     return values
 
 
-def _coerce(name: str, type_name: object, raw: object, where: str) -> object:
+def _coerce(name: str, type_name: object, raw: object, where: str) -> Any:
     """The value of one setting as its type, or a SettingsError naming it and where it was set."""
     if type_name == "Path":
         return Path(str(raw))
@@ -111,9 +112,11 @@ def _coerce(name: str, type_name: object, raw: object, where: str) -> object:
         return raw
     number = int if type_name == "int" else float
     try:
-        if isinstance(raw, bool) or (number is int and isinstance(raw, float)):
+        if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+            raise ValueError  # true is no number, nor is a list, a table or a date
+        if number is int and isinstance(raw, float):
             raise ValueError
-        value = number(raw.strip() if isinstance(raw, str) else raw)  # type: ignore[arg-type]
+        value = number(raw.strip() if isinstance(raw, str) else raw)
     except (TypeError, ValueError):
         kind = "a whole number" if number is int else "a number"
         raise SettingsError(f"{where}: expected {kind}, got {raw!r}; write digits, e.g. "
@@ -140,11 +143,11 @@ def build_time(environ: dict[str, str] | None = None) -> tuple[datetime, str]:
     """
     epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch:
-        return datetime.now(timezone.utc).replace(microsecond=0), "today"
+        return datetime.now(UTC).replace(microsecond=0), "today"
     if not epoch.isdigit():
         raise SettingsError(f"SOURCE_DATE_EPOCH (environment): {epoch!r} is not a number of seconds since "
                             "1970-01-01 UTC; set it to one, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)")
-    return datetime.fromtimestamp(int(epoch), timezone.utc), "the build day set by SOURCE_DATE_EPOCH"
+    return datetime.fromtimestamp(int(epoch), UTC), "the build day set by SOURCE_DATE_EPOCH"
 
 
 def build_day(environ: dict[str, str] | None = None) -> tuple[date, str]:

@@ -15,9 +15,10 @@ import json
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import cast
 from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -99,7 +100,8 @@ def plan_uploads(dist: Path, work: Path | None, graph: str | None) -> list[Uploa
     uploads = []
     for name in ("ontology", "facts", "inferred"):
         iri = ox.NamedNode(f"{report['base_iri']}graph/{name}")
-        counted = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}")
+        counting = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}"
+        counted = cast(ox.QuerySolutions, store.query(counting))
         upload = Upload(iri.value, Path(f"{name}.nt"), int(next(iter(counted))["n"].value))
         if work is not None:
             upload.source = work / upload.source
@@ -180,7 +182,7 @@ class GraphStore:
         return False
 
     def replace_with_triples(self, graph: str, triples: list[ox.Triple]) -> None:
-        body = io.BytesIO(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        body = io.BytesIO(cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)))  # no output: bytes
         response = self._send("PUT", graph, body)
         if not response.ok:
             self._fail(response, graph)
@@ -259,7 +261,7 @@ def publish(dist: Path, store: GraphStore, graph: str | None = None, dry_run: bo
         outcomes.append(Outcome(metadata_graph(base), store.count(metadata_graph(base)), len(set(record))))
         if dry_run:
             return Publishing(outcomes, previous, report["build_id"])
-        for upload, outcome in zip(uploads, outcomes):
+        for upload, outcome in zip(uploads, outcomes, strict=False):
             say(f"PUT <{upload.graph}> ({upload.triples} triples)")
             outcome.gzip = store.replace(upload)
         store.replace_with_triples(metadata_graph(base), record)

@@ -66,7 +66,9 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except FileNotFoundError:
-        raise RevisionError("git is not installed; compare two folders instead (kgbuild diff OLD_DIR NEW_DIR)") from None
+        raise RevisionError(
+            "git is not installed; compare two folders instead (kgbuild diff OLD_DIR NEW_DIR)"
+        ) from None
 
 
 def snapshot_of_revision(revision: str, facts_dir: Path) -> Snapshot:
@@ -81,7 +83,10 @@ def snapshot_of_revision(revision: str, facts_dir: Path) -> Snapshot:
                             "so it cannot be a revision either; name a facts folder or a build folder")
     root = Path(top.stdout.decode().strip())
     relative = folder.relative_to(root).as_posix()
-    if revision.startswith("-") or _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root).returncode != 0:
+    if (
+        revision.startswith("-")
+        or _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root).returncode != 0
+    ):
         raise RevisionError(f"{revision!r} is neither a folder nor a git revision; name a facts folder, a build "
                             "folder (dist/), or a revision such as HEAD~1, a tag or a commit")
     archive = _git(["archive", "--format=tar", revision, "--", relative], root)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, cast
 
 import pyoxigraph as ox
 
@@ -120,7 +121,7 @@ def _table(lines: list[str]) -> list[dict[str, str]]:
     if not cells:
         return []
     header = cells[0]
-    return [dict(zip(header, row)) for row in cells[1:]]
+    return [dict(zip(header, row, strict=False)) for row in cells[1:]]
 
 
 def parse_query(text: str, name: str = "query") -> StoredQuery:
@@ -217,10 +218,13 @@ def run_query(built, text: str, values: dict[str, str], output_format: str = "ta
     except SyntaxError as error:
         raise QueryError(f"the query does not parse: {error}") from None
     if isinstance(results, ox.QueryBoolean):
-        return {"json": '{"head": {}, "boolean": %s}\n' % str(bool(results)).lower()}.get(output_format, f"{bool(results)}\n")
+        return {"json": f'{{"head": {{}}, "boolean": {str(bool(results)).lower()}}}\n'}.get(
+            output_format, f"{bool(results)}\n"
+        )
     if isinstance(results, ox.QueryTriples):
         rdf_format = ox.RdfFormat.N_TRIPLES if output_format != "table" else ox.RdfFormat.TURTLE
-        return ox.serialize(results, format=rdf_format, prefixes=vocab.PREFIXES if output_format == "table" else None).decode()
+        prefixes = vocab.PREFIXES if output_format == "table" else None
+        return cast(bytes, ox.serialize(results, format=rdf_format, prefixes=prefixes)).decode()  # no output: bytes
     if output_format in ("csv", "tsv", "json"):
         result_format = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                          "json": ox.QueryResultsFormat.JSON}[output_format]
@@ -228,8 +232,8 @@ def run_query(built, text: str, values: dict[str, str], output_format: str = "ta
     names = [variable.value for variable in results.variables]
     rows = [[term_text(solution[name], built.base_iri) for name in names] for solution in results]
     widths = [max([len(name), *(len(row[index]) for row in rows)]) for index, name in enumerate(names)]
-    lines = [" | ".join(name.ljust(width) for name, width in zip(names, widths)),
+    lines = [" | ".join(name.ljust(width) for name, width in zip(names, widths, strict=False)),
              "-+-".join("-" * width for width in widths)]
-    lines += [" | ".join(cell.ljust(width) for cell, width in zip(row, widths)) for row in rows]
+    lines += [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) for row in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import date
 
 
-
 def certainly_sparql(day: str) -> str:
     """The SPARQL condition 'certainly in force on day', over ?start ?latestStart ?end ?latestEnd (BOUNDS).
 

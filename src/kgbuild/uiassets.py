@@ -69,8 +69,8 @@ def _from_npm(destination: Path) -> None:
         raise UiAssetsError("npm is not installed; install Node.js and npm, then run `kgbuild ui` again "
                             "(without YASGUI, /sparql serves the plain query form)")
     with tempfile.TemporaryDirectory() as work:
-        done = subprocess.run(["npm", "pack", f"{YASGUI_PACKAGE}@{YASGUI_VERSION}", "--json", "--pack-destination", work],
-                              capture_output=True, text=True, cwd=work)
+        command = ["npm", "pack", f"{YASGUI_PACKAGE}@{YASGUI_VERSION}", "--json", "--pack-destination", work]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=work)
         if done.returncode != 0:
             raise UiAssetsError(f"npm could not fetch {YASGUI_PACKAGE}@{YASGUI_VERSION}: "
                                 f"{(done.stderr or done.stdout).strip().splitlines()[-1:]}")

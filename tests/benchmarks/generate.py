@@ -31,7 +31,9 @@ def _quote(text: str) -> str:
 
 
 def _day(rng: random.Random, start_year: int, end_year: int) -> date:
-    return date(start_year, 1, 1) + timedelta(days=rng.randrange((date(end_year, 12, 31) - date(start_year, 1, 1)).days))
+    return date(start_year, 1, 1) + timedelta(
+        days=rng.randrange((date(end_year, 12, 31) - date(start_year, 1, 1)).days)
+    )
 
 
 def _written(rng: random.Random, day: date) -> str:
@@ -76,9 +78,11 @@ def generate(folder: Path, triples: int, seed: int = 1) -> dict[str, int]:
 
     lines = [SCHEMA_LINE, "sources:\n"]
     for index, source in enumerate(sources):
-        lines.append(f"  - id: {source}\n    title: {_quote(f'Report {index} on {rng.choice(WORDS)} and {rng.choice(WORDS)}')}\n"
-                     f"    publisher: {_quote(f'Ministry of {rng.choice(WORDS).title()} {index % 97}')}\n"
-                     f"    issued: {_day(rng, 1990, 2024).isoformat()}\n    language: {rng.choice(('en', 'id', 'en'))}\n")
+        lines.append(
+            f"  - id: {source}\n    title: {_quote(f'Report {index} on {rng.choice(WORDS)} and {rng.choice(WORDS)}')}\n"
+            f"    publisher: {_quote(f'Ministry of {rng.choice(WORDS).title()} {index % 97}')}\n"
+            f"    issued: {_day(rng, 1990, 2024).isoformat()}\n    language: {rng.choice(('en', 'id', 'en'))}\n"
+        )
         if rng.random() < 0.6:
             lines.append(f"    url: https://example.org/news/{source}\n")
     (folder / "sources.yaml").write_text("".join(lines), "utf-8")
@@ -217,7 +221,9 @@ def _write_organisation(path: Path, rng: random.Random, org: str, number: int, o
             out.append("    components:\n")
             how_many = rng.randint(2, 8)
             for position in range(1, how_many + 1):
-                out.append(f"      - {{en: Culture of {rng.choice(WORDS).title()} {position}, id: Budaya {position}}}\n")
+                out.append(
+                    f"      - {{en: Culture of {rng.choice(WORDS).title()} {position}, id: Budaya {position}}}\n"
+                )
             components_of[document] = how_many
             counts["components"] += how_many
         out.append(f"    source: {_sources(rng, own_sources)}\n")
@@ -233,6 +239,8 @@ def _write_organisation(path: Path, rng: random.Random, org: str, number: int, o
                    f"source: {rng.choice(own_sources)}}}\n")
         counts["claims"] += 1
     for document, how_many in list(components_of.items())[:1]:
-        out.append(f"  - {{count: components, document: {document}, value: {how_many}, source: {rng.choice(own_sources)}}}\n")
+        out.append(
+            f"  - {{count: components, document: {document}, value: {how_many}, source: {rng.choice(own_sources)}}}\n"
+        )
         counts["claims"] += 1
     path.write_text("".join(out), "utf-8")

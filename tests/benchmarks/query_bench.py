@@ -115,8 +115,20 @@ def start_kgbuild(dist: Path, workers: int = 2) -> Server:
 
 def start_oxigraph(dist: Path) -> Server:
     port = free_port()
-    return _start("oxigraph serve", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(Path(dist).resolve() / "store"),
-                                     "--bind", f"127.0.0.1:{port}", "--union-default-graph"], "/query", port)
+    return _start(
+        "oxigraph serve",
+        [
+            str(BIN / "oxigraph"),
+            "serve-read-only",
+            "--location",
+            str(Path(dist).resolve() / "store"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        "/query",
+        port,
+    )
 
 
 def start_rdflib_endpoint(dist: Path) -> Server:
@@ -140,13 +152,13 @@ def workload(dist: Path) -> dict[str, str]:
 
     store = ox.Store.read_only(str(Path(dist).resolve() / "store"))
 
-    def first(cls: str) -> str:
+    def first(store: ox.Store, cls: str) -> str:
         rows = list(store.query(f"SELECT ?x WHERE {{ ?x a <https://w3id.org/kgbuild/ontology#{cls}> }} LIMIT 1",
                                 use_default_graph_as_union=True))
         return rows[0]["x"].value.rsplit("/", 1)[-1] if rows else "none"
 
-    slugs = {"organisation": "org00001", "declaration": first("Declaration"), "summit": "org00001-1",
-             "country": "kz", "document": first("Document")}
+    slugs = {"organisation": "org00001", "declaration": first(store, "Declaration"), "summit": "org00001-1",
+             "country": "kz", "document": first(store, "Document")}
     del store
     queries: dict[str, str] = {}
     for path in sorted((ROOT / "queries").glob("*.rq")):
@@ -160,7 +172,9 @@ def workload(dist: Path) -> dict[str, str]:
         text = stored.text
         if names:
             values = f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
-            text = re.sub(r"WHERE\s*\{", lambda match: f"WHERE {{ {values}", text, count=1, flags=re.IGNORECASE)
+            text = re.sub(
+                r"WHERE\s*\{", lambda match, values=values: f"WHERE {{ {values}", text, count=1, flags=re.IGNORECASE
+            )
         queries[path.stem] = text
     queries["select-10k-rows"] = SELECT_10K
     queries["construct-10k-triples"] = CONSTRUCT_10K
@@ -175,8 +189,10 @@ def page_sample(dist: Path, per_class: int = 4) -> list[str]:
     store = ox.Store.read_only(str(Path(dist).resolve() / "store"))
     paths = []
     for cls in ("Organisation", "Country", "Summit", "Declaration", "Membership", "Chairmanship"):
-        rows = store.query(f"SELECT ?x WHERE {{ ?x a <https://w3id.org/kgbuild/ontology#{cls}> }} LIMIT {per_class + 1}",
-                           use_default_graph_as_union=True)
+        rows = store.query(
+            f"SELECT ?x WHERE {{ ?x a <https://w3id.org/kgbuild/ontology#{cls}> }} LIMIT {per_class + 1}",
+            use_default_graph_as_union=True,
+        )
         paths += [row["x"].value[len(BASE) - 1:] for row in rows][1:]  # not the first: the repeated-page figure uses it
     del store
     return paths

@@ -40,10 +40,13 @@ def table(rows: list[Row]) -> str:
     header = ("figure", "kgbuild", "baseline", "ratio", "target", "met?", "spread (kgbuild / baseline)")
     lines = [[row.figure, _number(row.kgbuild), _number(row.baseline), _number(row.ratio), row.target,
               {True: "yes", False: "NO", None: ""}[row.met], row.spread] for row in rows]
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines)]
-    out = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(header, widths)) + " |",
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines, strict=False)]
+    out = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(header, widths, strict=False)) + " |",
            "|" + "|".join("-" * (width + 2) for width in widths) + "|"]
-    out += ["| " + " | ".join(str(cell).ljust(width) for cell, width in zip(line, widths)) + " |" for line in lines]
+    out += [
+        "| " + " | ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=False)) + " |"
+        for line in lines
+    ]
     return "\n".join(out)
 
 
@@ -65,9 +68,11 @@ def chart(rows: list[Row]) -> str:
     for index, row in enumerate(rated):
         y = 36 + 22 * index
         colour = {True: "#3a8a3a", False: "#c03030", None: "#7a7a9a"}[row.met]
-        parts.append(f'<text x="{left - 6}" y="{y + 12}" text-anchor="end">{escape(row.figure[:70])}</text>'
-                     f'<rect x="{x(0.05):.1f}" y="{y}" width="{x(row.ratio) - x(0.05):.1f}" height="15" fill="{colour}"/>'
-                     f'<text x="{x(row.ratio) + 4:.1f}" y="{y + 12}">{row.ratio:.2f}x</text>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 12}" text-anchor="end">{escape(row.figure[:70])}</text>'
+            f'<rect x="{x(0.05):.1f}" y="{y}" width="{x(row.ratio) - x(0.05):.1f}" height="15" fill="{colour}"/>'
+            f'<text x="{x(row.ratio) + 4:.1f}" y="{y + 12}">{row.ratio:.2f}x</text>'
+        )
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -90,8 +95,13 @@ def docs_target(environ: dict[str, str] | None = None) -> Path | None:
     if chosen:
         return None if chosen.lower() == "none" else Path(chosen)
     sizes = ",".join(size.strip().lower() for size in environ.get("BENCH_SIZES", FULL_SIZES).split(",") if size.strip())
-    full = (sizes == FULL_SIZES and not environ.get("BENCH_DIST") and environ.get("BENCH_QUERIES", "1") != "0"
-            and environ.get("BENCH_RDFLIB_SIZE", "1m").lower() == "1m" and environ.get("BENCH_QUERY_SIZE", "1m") == "1m")
+    full = (
+        sizes == FULL_SIZES
+        and not environ.get("BENCH_DIST")
+        and environ.get("BENCH_QUERIES", "1") != "0"
+        and environ.get("BENCH_RDFLIB_SIZE", "1m").lower() == "1m"
+        and environ.get("BENCH_QUERY_SIZE", "1m") == "1m"
+    )
     return DOC if full else None
 
 

@@ -12,7 +12,6 @@ Settings (environment):
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import sys
@@ -55,16 +54,26 @@ def bench_builds(sizes: list[str], seed: int) -> tuple[list[Row], dict, dict[str
         dists[size] = out
         total = [b["total"] for b in builds]
         floor = [b["total"] for b in baselines]
-        stages = {stage: statistics.median(b["timings"].get(stage, 0.0) for b in builds) for stage in build_bench.STAGES}
+        stages = {
+            stage: statistics.median(b["timings"].get(stage, 0.0) for b in builds) for stage in build_bench.STAGES
+        }
         raw[size] = {"builds": builds, "baselines": baselines, "stages": stages, "triples": builds[0]["triples"]}
         ratio = statistics.median(total) / statistics.median(floor)
-        rows.append(Row(f"build {size} ({builds[0]['triples']} triples), s", statistics.median(total), statistics.median(floor),
-                        ratio, "<= 3x" if size == "1m" else "(info)", ratio <= 3 if size == "1m" else None,
-                        spread=f"{spread(total)} / {spread(floor)}"))
+        rows.append(
+            Row(
+                f"build {size} ({builds[0]['triples']} triples), s",
+                statistics.median(total),
+                statistics.median(floor),
+                ratio,
+                "<= 3x" if size == "1m" else "(info)",
+                ratio <= 3 if size == "1m" else None,
+                spread=f"{spread(total)} / {spread(floor)}",
+            )
+        )
         rows.append(Row(f"build {size} peak memory, MiB", statistics.median(b["peak_mib"] for b in builds),
                         statistics.median(b["peak_mib"] for b in baselines), None, "(info)", None))
     ordered = [size for size in SIZES if size in raw]
-    for smaller, larger in zip(ordered, ordered[1:]):
+    for smaller, larger in zip(ordered, ordered[1:], strict=False):
         data = raw[larger]["triples"] / raw[smaller]["triples"]
         for stage in build_bench.STAGES:
             before, after = raw[smaller]["stages"][stage], raw[larger]["stages"][stage]
@@ -95,9 +104,18 @@ def bench_queries(dist: Path, rdflib_dist: Path | None, size: str, rdflib_size: 
             large = ours["bytes"] > 100_000 or name.endswith(("10k-rows", "10k-triples"))
             limit = 1.15 if large else 1.5
             ratio = ours["median"] / theirs["median"]
-            rows.append(Row(f"latency {name} ({'large' if large else 'small'}), ms", ours["median"] * 1000,
-                            theirs["median"] * 1000, ratio, f"<= {limit}x oxigraph", ratio <= limit,
-                            spread=f"{ours['min'] * 1000:.1f}-{ours['max'] * 1000:.1f} / {theirs['min'] * 1000:.1f}-{theirs['max'] * 1000:.1f}"))
+            rows.append(
+                Row(
+                    f"latency {name} ({'large' if large else 'small'}), ms",
+                    ours["median"] * 1000,
+                    theirs["median"] * 1000,
+                    ratio,
+                    f"<= {limit}x oxigraph",
+                    ratio <= limit,
+                    spread=f"{ours['min'] * 1000:.1f}-{ours['max'] * 1000:.1f} / "
+                    f"{theirs['min'] * 1000:.1f}-{theirs['max'] * 1000:.1f}",
+                )
+            )
         raw["latency"] = latencies
         analyst = [text for name, text in texts.items() if not name.startswith(("select-10k", "construct-10k"))]
         say("throughput, 8 clients")
@@ -105,14 +123,30 @@ def bench_queries(dist: Path, rdflib_dist: Path | None, size: str, rdflib_size: 
         theirs = query_bench.throughput(oxigraph, analyst)
         raw["throughput"] = {"kgbuild": ours, "oxigraph": theirs}
         ratio = ours["per_second"] / theirs["per_second"]
-        rows.append(Row("throughput, 8 clients, analyst queries, req/s", ours["per_second"], theirs["per_second"], ratio,
-                        ">= 0.7x oxigraph", ratio >= 0.7,
-                        spread=f"failed: {ours['failed']} / {theirs['failed']}" if ours["failed"] or theirs["failed"] else ""))
+        rows.append(
+            Row(
+                "throughput, 8 clients, analyst queries, req/s",
+                ours["per_second"],
+                theirs["per_second"],
+                ratio,
+                ">= 0.7x oxigraph",
+                ratio >= 0.7,
+                spread=f"failed: {ours['failed']} / {theirs['failed']}" if ours["failed"] or theirs["failed"] else "",
+            )
+        )
         rows += bench_resource_pages(dist, kgbuild, oxigraph, repeats, raw)
         workers = kgbuild.worker_memory_mib()
         raw["memory"] = {"kgbuild_workers_mib": workers, "oxigraph_mib": oxigraph.memory_mib()}
-        rows.append(Row("memory per kgbuild worker, MiB", max(workers) if workers else float("nan"), oxigraph.memory_mib(),
-                        None, "(info; baseline: oxigraph serve)", None))
+        rows.append(
+            Row(
+                "memory per kgbuild worker, MiB",
+                max(workers) if workers else float("nan"),
+                oxigraph.memory_mib(),
+                None,
+                "(info; baseline: oxigraph serve)",
+                None,
+            )
+        )
     finally:
         kgbuild.stop()
         oxigraph.stop()
@@ -131,14 +165,22 @@ def bench_resource_pages(dist: Path, kgbuild, oxigraph, repeats: int, raw: dict)
     raw["pages"] = {"sample": sample}
     for turn, accept in enumerate(("text/turtle", "text/html")):
         page, describe = query_bench.alternate(
-            lambda: query_bench.fetch(f"{kgbuild.root}/id/organisation/org00001", accept),
+            lambda accept=accept: query_bench.fetch(f"{kgbuild.root}/id/organisation/org00001", accept),
             lambda: query_bench.ask(oxigraph, describe_text), repeats)
         raw["pages"][f"same page again {accept}"] = {"kgbuild": page, "oxigraph_describe": describe}
         ratio = page["median"] / describe["median"]
-        rows.append(Row(f"resource page {accept}, same page again, ms", page["median"] * 1000, describe["median"] * 1000,
-                        ratio, "<= 3x DESCRIBE on oxigraph", ratio <= 3,
-                        spread=f"{page['min'] * 1000:.1f}-{page['max'] * 1000:.1f} / "
-                               f"{describe['min'] * 1000:.1f}-{describe['max'] * 1000:.1f}"))
+        rows.append(
+            Row(
+                f"resource page {accept}, same page again, ms",
+                page["median"] * 1000,
+                describe["median"] * 1000,
+                ratio,
+                "<= 3x DESCRIBE on oxigraph",
+                ratio <= 3,
+                spread=f"{page['min'] * 1000:.1f}-{page['max'] * 1000:.1f} / "
+                f"{describe['min'] * 1000:.1f}-{describe['max'] * 1000:.1f}",
+            )
+        )
         firsts, describes, failed = [], [], []
         for path in sample[turn::2]:  # each page once, the first request for it on this build, beside its DESCRIBE
             (page_seconds, page_bytes) = query_bench.fetch(f"{kgbuild.root}{path}", accept)
@@ -182,9 +224,17 @@ def bench_rdflib_endpoint(dist: Path, size: str, raw: dict) -> list[Row]:
             theirs = query_bench.latency(peer, text, 2, timeout=cap, warm=False)
             seconds = cap if theirs["failed"] else theirs["median"]
             ratio = seconds / ours["median"]
-            rows.append(Row(f"vs rdflib-endpoint ({size}) {name}, ms", ours["median"] * 1000, seconds * 1000, ratio,
-                            ">= 10x faster", ratio >= 10,
-                            spread=f"rdflib over the {cap:.0f} s cap: ratio is at least this" if theirs["failed"] else ""))
+            rows.append(
+                Row(
+                    f"vs rdflib-endpoint ({size}) {name}, ms",
+                    ours["median"] * 1000,
+                    seconds * 1000,
+                    ratio,
+                    ">= 10x faster",
+                    ratio >= 10,
+                    spread=f"rdflib over the {cap:.0f} s cap: ratio is at least this" if theirs["failed"] else "",
+                )
+            )
             if theirs["failed"]:
                 say(f"rdflib-endpoint passed the {cap:.0f} s cap; restarting it")
                 peer.stop()

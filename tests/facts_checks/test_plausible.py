@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -32,7 +32,7 @@ def report(tmp_path: Path, **files: str) -> tuple[list[str], list[str]]:
 
 
 def epoch_of(day: date) -> str:
-    return str(int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()))
+    return str(int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()))
 
 
 def test_a_planned_meeting_may_lie_ahead(tmp_path):
@@ -44,9 +44,12 @@ def test_a_planned_meeting_may_lie_ahead(tmp_path):
 def test_the_build_day_comes_from_source_date_epoch(tmp_path, monkeypatch):
     # a meeting of 2019-06-15 is in the future for a build pinned to 2019-01-01
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch_of(date(2019, 1, 1)))
-    problems, _ = report(tmp_path, sources=SOURCES.replace("issued: 2021-10-07", "issued: 2018-10-07"),
-                         cica=CICA.replace("source: mina-2021-10-07", "source: cica-site") +
-                         "meetings:\n  - {series: summit, ordinal: 5, start: 2019-06-15, place: dushanbe, source: cica-site}\n")
+    problems, _ = report(
+        tmp_path,
+        sources=SOURCES.replace("issued: 2021-10-07", "issued: 2018-10-07"),
+        cica=CICA.replace("source: mina-2021-10-07", "source: cica-site")
+        + "meetings:\n  - {series: summit, ordinal: 5, start: 2019-06-15, place: dushanbe, source: cica-site}\n",
+    )
     assert problems == ["cica.yaml:3: start: 2019-06-15 is after the build day set by SOURCE_DATE_EPOCH (2019-01-01); "
                         "correct the date, or add `planned: true` if the record announces what is to come"]
 
@@ -56,9 +59,11 @@ def test_an_undated_page_is_dated_by_when_it_was_read(tmp_path):
     _, warnings = report(tmp_path, sources=sources, cica=CICA + "memberships:\n"
                          "  - {member: kz, since: 1999-09-14, source: cica-site}\n"
                          "  - {member: th, since: 2011-01, source: cica-site}\n")
-    assert warnings == ["cica.yaml:4: every dated source appeared before since: 2011-01: cica-site (accessed 2010-03-01); "
-                        "a source cannot attest what came after it, so cite one from 2011-01 or later, or add "
-                        "`planned: true` if the record is an announcement"]
+    assert warnings == [
+        "cica.yaml:4: every dated source appeared before since: 2011-01: cica-site (accessed 2010-03-01); "
+        "a source cannot attest what came after it, so cite one from 2011-01 or later, or add "
+        "`planned: true` if the record is an announcement"
+    ]
 
 
 def test_an_undated_source_is_left_out_of_the_source_dates_check(tmp_path):
@@ -74,8 +79,11 @@ def test_an_announcement_that_says_so_is_no_warning(tmp_path):
 
 def test_a_chair_that_became_a_member_later_in_its_start_month_is_fine(tmp_path):
     # since: 2010-06 may mean any day of June 2010, the month Iraq joined
-    problems, _ = report(tmp_path, cica=CICA + "memberships:\n  - {member: iq, since: 2010-06-08, source: mina-2021-10-07}\n"
-                                               "chairmanships:\n  - {chair: iq, since: 2010-06, source: mina-2021-10-07}\n")
+    problems, _ = report(
+        tmp_path,
+        cica=CICA + "memberships:\n  - {member: iq, since: 2010-06-08, source: mina-2021-10-07}\n"
+        "chairmanships:\n  - {chair: iq, since: 2010-06, source: mina-2021-10-07}\n",
+    )
     assert problems == []
 
 
@@ -93,8 +101,12 @@ def test_an_observer_cannot_chair(tmp_path):
     ("a place without an id", "  - {label: {en: Dushanbe}, country: tj, source: mina-2021-10-07}\n", "places.yaml:2"),
 ])
 def test_a_rejected_place_is_still_declared(tmp_path, first_error, broken, line):
-    problems, _ = report(tmp_path, places="places:\n" + broken, cica=CICA + "meetings:\n"
-                         "  - {series: summit, ordinal: 5, start: 2019-06-15, place: dushanbe, source: mina-2021-10-07}\n")
+    problems, _ = report(
+        tmp_path,
+        places="places:\n" + broken,
+        cica=CICA + "meetings:\n"
+        "  - {series: summit, ordinal: 5, start: 2019-06-15, place: dushanbe, source: mina-2021-10-07}\n",
+    )
     assert len(problems) == 1 and problems[0].startswith(f"{line}: "), problems
 
 
@@ -128,23 +140,33 @@ def test_an_empty_list_entry_declares_nothing(tmp_path):
 
 
 def test_a_meeting_rejected_for_its_ordinal_is_still_declared(tmp_path):
-    problems, _ = report(tmp_path, cica=CICA + "meetings:\n"
-                         "  - {series: summit, ordinal: first, start: 2002-06-04, place: dushanbe, source: mina-2021-10-07}\n"
-                         "documents:\n  - {id: cica-almaty-act, label: {en: Almaty Act}, adopted_at: cica-1, "
-                         "source: mina-2021-10-07}\n")
+    problems, _ = report(
+        tmp_path,
+        cica=CICA + "meetings:\n"
+        "  - {series: summit, ordinal: first, start: 2002-06-04, place: dushanbe, source: mina-2021-10-07}\n"
+        "documents:\n  - {id: cica-almaty-act, label: {en: Almaty Act}, adopted_at: cica-1, "
+        "source: mina-2021-10-07}\n",
+    )
     assert len(problems) == 1 and problems[0].startswith("cica.yaml:3: ordinal:")
 
 
 def test_an_unreadable_file_silences_what_could_refer_into_it(tmp_path):
-    problems, _ = report(tmp_path, places="places:\n\t- {id: dushanbe}\n", cica=CICA + "meetings:\n"
-                         "  - {series: summit, ordinal: 5, start: 2019-06-15, place: dushanbe, source: mina-2021-10-07}\n")
+    problems, _ = report(
+        tmp_path,
+        places="places:\n\t- {id: dushanbe}\n",
+        cica=CICA + "meetings:\n"
+        "  - {series: summit, ordinal: 5, start: 2019-06-15, place: dushanbe, source: mina-2021-10-07}\n",
+    )
     assert problems == ["places.yaml:2: YAML syntax error: a tab character; YAML indents with spaces only, "
                         "so replace the tab with spaces"]
 
 
 def test_did_you_mean_never_offers_another_number(tmp_path):
-    problems, _ = report(tmp_path, cica=CICA + "meetings:\n"
-                         "  - {series: summit, ordinal: 5, start: 2019-06-15, place: dushanbe, source: mina-2021-10-07}\n"
-                         "documents:\n  - {id: d, label: {en: D}, adopted_at: cica-9, source: mina-2021-10-07}\n")
+    problems, _ = report(
+        tmp_path,
+        cica=CICA + "meetings:\n"
+        "  - {series: summit, ordinal: 5, start: 2019-06-15, place: dushanbe, source: mina-2021-10-07}\n"
+        "documents:\n  - {id: d, label: {en: D}, adopted_at: cica-9, source: mina-2021-10-07}\n",
+    )
     assert problems == ["cica.yaml:5: adopted_at: unknown meeting 'cica-9'; meetings are named {org}-{ordinal} for "
                         "summits and {org}-{series}-{ordinal} otherwise"]

@@ -32,7 +32,9 @@ SRJ = {"Accept": "application/sparql-results+json"}
 
 
 def triples(server) -> int:
-    return int(server.get("/sparql", params={"query": COUNT}, headers=SRJ).json()["results"]["bindings"][0]["n"]["value"])
+    return int(
+        server.get("/sparql", params={"query": COUNT}, headers=SRJ).json()["results"]["bindings"][0]["n"]["value"]
+    )
 
 
 # -- updates: every form refused with a 4xx before the store; the store could not take one anyway --
@@ -145,7 +147,9 @@ def calling_out(url: str) -> dict[str, str]:
         "SERVICE prefixed name": f"PREFIX r: <{base}> SELECT * {{ SERVICE r:sparql {{ ?s ?p ?o }} }}",
         "SERVICE relative IRI under BASE": f"BASE <{base}> SELECT * {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
         "SERVICE ?variable bound by VALUES": f"SELECT * {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
-        "SERVICE IRI with \\u escapes": "SELECT * { SERVICE <" + url.replace("sparql", "\\u0073parql") + "> { ?s ?p ?o } }",
+        "SERVICE IRI with \\u escapes": "SELECT * { SERVICE <"
+        + url.replace("sparql", "\\u0073parql")
+        + "> { ?s ?p ?o } }",
         "SERVICE inside a subquery": f"SELECT * {{ {{ SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
         "FROM remote IRI": f"SELECT * FROM <{url}> {{ ?s ?p ?o }}",
         "FROM NAMED file: IRI": "SELECT * FROM NAMED <file:///etc/passwd> { GRAPH ?g { ?s ?p ?o } }",

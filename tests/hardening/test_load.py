@@ -1,4 +1,5 @@
-"""The load test's short form (10 clients, 10 s, timeout 2 s); `python -m tests.hardening.load --full` is the long one."""
+"""The load test's short form (10 clients, 10 s, timeout 2 s); `python -m tests.hardening.load --full` is the
+long one."""
 
 from __future__ import annotations
 

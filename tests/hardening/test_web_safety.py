@@ -18,7 +18,8 @@ from .observations import observe
 
 AREA = "web safety"
 TRAVERSALS = [
-    "/dumps/..%2f..%2f..%2f..%2fetc%2fpasswd", "/dumps/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/dumps/..%252f..%252fetc%252fpasswd",
+    "/dumps/..%2f..%2f..%2f..%2fetc%2fpasswd", "/dumps/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "/dumps/..%252f..%252fetc%252fpasswd",
     "/dumps/../../../../etc/passwd", "/dumps/%2e%2e%2freport.json", "/dumps//etc/passwd", "/dumps/..\\..\\etc\\passwd",
     "/dumps/kg.ttl%00.gz", "/dumps/store%2fCURRENT", "/dumps/queries%2fchair-timeline.rq",
     "/id/organisation/..%2f..%2f..%2fetc%2fpasswd", "/id/..%2f..%2fstore/CURRENT", "/id/organisation/%2e%2e",
@@ -55,17 +56,33 @@ def test_no_path_traversal(guarded, path):
 MARKUP = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
 
-@pytest.mark.parametrize("request_for", [
-    lambda s: s.get("/sparql", params={"query": f'SELECT ?x {{ BIND("{MARKUP}" AS ?x) }}'}, headers={"Accept": "text/html"}),
-    lambda s: s.get("/sparql", params={"query": f"SELECT ?x {{ BIND(<javascript:alert(1)> AS ?x) }}"},
-                    headers={"Accept": "text/html"}),
-    lambda s: s.get("/sparql", params={"query": f"SELECT {MARKUP}"}, headers={"Accept": "text/html"}),
-    lambda s: s.get(f"/id/organisation/{MARKUP}", headers={"Accept": "text/html"}),
-    lambda s: s.get(f"/queries/{MARKUP}", headers={"Accept": "text/html"}),
-    lambda s: s.get("/queries/chair-timeline", params={"org": MARKUP}, headers={"Accept": "text/html"}),
-    lambda s: s.get("/sparql", params={"query": "ASK {}", "format": MARKUP}, headers={"Accept": "text/html"}),
-], ids=["literal in results", "javascript: IRI", "syntax error echo", "404 path", "unknown stored query",
-        "bad parameter", "unknown format"])
+@pytest.mark.parametrize(
+    "request_for",
+    [
+        lambda s: s.get(
+            "/sparql", params={"query": f'SELECT ?x {{ BIND("{MARKUP}" AS ?x) }}'}, headers={"Accept": "text/html"}
+        ),
+        lambda s: s.get(
+            "/sparql",
+            params={"query": "SELECT ?x { BIND(<javascript:alert(1)> AS ?x) }"},
+            headers={"Accept": "text/html"},
+        ),
+        lambda s: s.get("/sparql", params={"query": f"SELECT {MARKUP}"}, headers={"Accept": "text/html"}),
+        lambda s: s.get(f"/id/organisation/{MARKUP}", headers={"Accept": "text/html"}),
+        lambda s: s.get(f"/queries/{MARKUP}", headers={"Accept": "text/html"}),
+        lambda s: s.get("/queries/chair-timeline", params={"org": MARKUP}, headers={"Accept": "text/html"}),
+        lambda s: s.get("/sparql", params={"query": "ASK {}", "format": MARKUP}, headers={"Accept": "text/html"}),
+    ],
+    ids=[
+        "literal in results",
+        "javascript: IRI",
+        "syntax error echo",
+        "404 path",
+        "unknown stored query",
+        "bad parameter",
+        "unknown format",
+    ],
+)
 def test_markup_from_requests_and_data_is_escaped_on_pages(guarded, request_for):
     response = request_for(guarded)
     assert response.headers["Content-Type"].startswith("text/html")

@@ -164,15 +164,16 @@ SLIPS = [
          new="  - {id: ians-2025-10-26, title: again, publisher: IANS, issued: 2025-10-26, language: en}",
          words="source id 'ians-2025-10-26' is declared twice"),
     Slip("a cited source deleted", "sources.yaml", "  - id: rferl-2002-06-04", action="cut", at="rferl-2002-06-04",
-         at_file="cica.yaml", first=True, words="unknown source id 'rferl-2002-06-04'; declare it in facts/sources.yaml "
-         "or cite a declared one (the same at cica.yaml:"),
+         at_file="cica.yaml", first=True, words="unknown source id 'rferl-2002-06-04'; declare it in "
+         "facts/sources.yaml or cite a declared one (the same at cica.yaml:"),
     Slip("a source without its title", "sources.yaml", 'title: "4 June 2002: CICA summit in Almaty"',
          action="delete", at="  - id: rferl-2002-06-04", words="missing required key 'title'"),
     Slip("a fact without a source", "cica.yaml", "{member: bh, since: 2011", ", source: chinadaily-2014-05-20", "",
          words="missing required key 'source'"),
     Slip("a source older than the fact it dates", "sources.yaml", "issued: 2022-10-13\n    language: en\n    url: "
          "https://www.inform.kz/en/kuwait", "issued: 2022-10-13", "issued: 2022-10-01", warning=True,
-         at="{member: kw, since: 2022-10-13", at_file="cica.yaml", words="every dated source appeared before since: 2022-10-13"),
+         at="{member: kw, since: 2022-10-13", at_file="cica.yaml",
+         words="every dated source appeared before since: 2022-10-13"),
     # --- ids ---------------------------------------------------------------------------------------------
     Slip("an organisation id that is a country code", "organisations.yaml", "organisations:\n", action="insert",
          new="  - {id: au, acronym: AU, label: {en: African Union}, source: s-cica-external-relations}",

@@ -13,8 +13,14 @@ from pathlib import Path
 import pytest
 
 from ..web.conftest import REPO, Server, free_port, stop, wait_until_ready
-from .stores import (RunningStore, oxigraph_binary, start_oxigraph, start_virtuoso, stop as stop_store,
-                     virtuoso_available)
+from .stores import (
+    RunningStore,
+    oxigraph_binary,
+    start_oxigraph,
+    start_virtuoso,
+    stop as stop_store,
+    virtuoso_available,
+)
 
 
 def missing(reason: str) -> None:

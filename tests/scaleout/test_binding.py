@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kgbuild.store.sparqlclient import bind_values
 from kgbuild.store import open_store
+from kgbuild.store.sparqlclient import bind_values
 from kgbuild.storedqueries import stored_queries
 
 from ..conftest import QUERIES

@@ -76,7 +76,7 @@ def sample_dist(tmp_path_factory) -> Path:
     """dist/ of the curated facts (the real build once it exists; else the hand-written sample)."""
     out = tmp_path_factory.mktemp("sample") / "dist"
     if real_builder_available():
-        from kgbuild.graph.build import build  # noqa: PLC0415 - only once the builder exists
+        from kgbuild.graph.build import build  # only once the builder exists
 
         build(REPO / "facts", out)
         return out

@@ -53,7 +53,7 @@ def write_dist(out: Path, facts_trig: Path, ontology_ttl: Path, queries: Path | 
                       if quad.predicate.value == RDF_TYPE and quad.graph_name.value.endswith("/facts"))
     triples = {t for t in (ox.Triple(q.subject, q.predicate, q.object) for q in dataset)}
     report = {
-        "build_id": build_id, "built_at": dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.timezone.utc).isoformat(),
+        "build_id": build_id, "built_at": dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC).isoformat(),
         "base_iri": BASE, "version": "0.1.0-test",
         "triples": {"total": len(triples), "ontology": per_graph["ontology"], "facts": per_graph["facts"],
                     "inferred": per_graph["inferred"]},

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 
 import pytest
 import rdflib
-from html.parser import HTMLParser
 
 KG = rdflib.Namespace("https://w3id.org/kgbuild/ontology#")
 CICA = rdflib.URIRef("https://w3id.org/kgbuild/id/organisation/cica")
@@ -127,7 +127,9 @@ def test_different_representations_have_different_etags(server):
     turtle = server.get("/id/organisation/cica", headers={"Accept": "text/turtle"})
     html = server.get("/id/organisation/cica", headers={"Accept": "text/html"})
     assert turtle.headers["ETag"] != html.headers["ETag"]
-    stale = server.get("/id/organisation/cica", headers={"Accept": "text/html", "If-None-Match": turtle.headers["ETag"]})
+    stale = server.get(
+        "/id/organisation/cica", headers={"Accept": "text/html", "If-None-Match": turtle.headers["ETag"]}
+    )
     assert stale.status_code == 200
 
 

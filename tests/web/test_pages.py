@@ -47,7 +47,9 @@ def svg_of(html: str, css_class: str) -> ET.Element:
 
 
 def texts(svg: ET.Element) -> list[str]:
-    return [" ".join("".join(node.itertext()).split()) for node in svg.iter() if node.tag in (SVG + "text", SVG + "title")]
+    return [
+        " ".join("".join(node.itertext()).split()) for node in svg.iter() if node.tag in (SVG + "text", SVG + "title")
+    ]
 
 
 def test_organisation_timeline_shows_chairs_and_summits(server):

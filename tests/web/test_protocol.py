@@ -41,7 +41,7 @@ def test_query_via_url_encoded_post(server):
 
 
 def test_query_via_post_directly(server):
-    response = server.post("/sparql", data="ASK {}".encode(),
+    response = server.post("/sparql", data=b"ASK {}",
                            headers={"Content-Type": "application/sparql-query"})
     assert boolean_of(response) is True
 

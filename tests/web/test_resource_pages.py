@@ -175,4 +175,6 @@ def test_a_meeting_page_names_its_city_as_it_was_called_then(server):
     section = section[:section.index("</section>")]
     assert "Astana" in section and "<strong>Nur-Sultan</strong> on 2021-10-11" in section
     # the 4th (Astana, 12 September 2012, kemlu-astana-2012-09) was held before the renaming
-    assert 'class="names-then"' not in server.get("/id/meeting/cica-ministerial-4", headers={"Accept": "text/html"}).text
+    assert (
+        'class="names-then"' not in server.get("/id/meeting/cica-ministerial-4", headers={"Accept": "text/html"}).text
+    )

@@ -32,7 +32,10 @@ def plant_changes(facts: Path) -> None:
     for old, new in [
         (SAUDI_OBSERVER, GEORGIA_OBSERVER),
         ("    status: observer\n    since: 2021-06\n", "    status: observer\n    since: 2021-07\n"),
-        ("en: Partnership for Security and Development in Asia}\n    priorities:", "en: Planted theme}\n    priorities:"),
+        (
+            "en: Partnership for Security and Development in Asia}\n    priorities:",
+            "en: Planted theme}\n    priorities:",
+        ),
     ]:
         assert text.count(old) == 1, old
         text = text.replace(old, new)

@@ -22,7 +22,7 @@ def added_lines(before: bytes, after: bytes) -> tuple[list[int], list[bytes]]:
     old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
     inserted = len(new) - len(old)
     assert inserted > 0
-    start = next((index for index, (a, b) in enumerate(zip(old, new)) if a != b), len(old))
+    start = next((index for index, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(old))
     assert new[:start] == old[:start] and new[start + inserted:] == old[start:]
     return list(range(start, start + inserted)), new[start:start + inserted]
 
@@ -82,9 +82,27 @@ def test_unknown_organisation_names_the_ones_with_a_file(runner, real_facts_copy
 def test_new_source_is_a_block_like_its_neighbours(runner, real_facts_copy):
     sources = real_facts_copy / "sources.yaml"
     before = sources.read_bytes()
-    result = runner.invoke(cli, ["new", "source", "--facts", str(real_facts_copy), "--id", "planted-test-source",
-                                 "--title", "Planted: a test source", "--publisher", "kgbuild tests", "--issued", "2024-03",
-                                 "--language", "en", "--url", "https://example.org/planted"])
+    result = runner.invoke(
+        cli,
+        [
+            "new",
+            "source",
+            "--facts",
+            str(real_facts_copy),
+            "--id",
+            "planted-test-source",
+            "--title",
+            "Planted: a test source",
+            "--publisher",
+            "kgbuild tests",
+            "--issued",
+            "2024-03",
+            "--language",
+            "en",
+            "--url",
+            "https://example.org/planted",
+        ],
+    )
     assert result.exit_code == 0, result.output
     _, inserted = added_lines(before, sources.read_bytes())
     assert b"".join(inserted).decode() == (
@@ -123,7 +141,9 @@ def test_a_current_schema_is_kept_current(runner, tmp_path):
     shutil.copytree(REAL_FACTS, tmp_path / "facts")
     schema = tmp_path / "schema" / "facts.schema.json"
     schema.parent.mkdir()
-    schema.write_text(json.dumps(facts_schema(load_facts(tmp_path / "facts")), indent=2, ensure_ascii=False) + "\n", "utf-8")
+    schema.write_text(
+        json.dumps(facts_schema(load_facts(tmp_path / "facts")), indent=2, ensure_ascii=False) + "\n", "utf-8"
+    )
     result = runner.invoke(cli, ["new", "source", "--facts", str(tmp_path / "facts"), "--id", "planted-test-source",
                                  "--title", "Planted", "--publisher", "kgbuild tests", "--language", "en"])
     assert result.exit_code == 0, result.output
@@ -137,8 +157,15 @@ def test_every_value_reads_back_as_written(value):
 
 
 def test_plain_values_stay_plain():
-    assert [yaml_scalar(value) for value in ("kz", "2022-10-13", "United Nations", 7)] == ["kz", "2022-10-13", "United Nations", "7"]
-    assert format_record({"member": "no", "since": 2024, "source": "x"}, "  ", block=False) == ['  - {member: "no", since: 2024, source: x}']
+    assert [yaml_scalar(value) for value in ("kz", "2022-10-13", "United Nations", 7)] == [
+        "kz",
+        "2022-10-13",
+        "United Nations",
+        "7",
+    ]
+    assert format_record({"member": "no", "since": 2024, "source": "x"}, "  ", block=False) == [
+        '  - {member: "no", since: 2024, source: x}'
+    ]
 
 
 def test_new_online_meeting_has_no_place(runner, real_facts_copy):
@@ -154,9 +181,28 @@ def test_new_online_meeting_has_no_place(runner, real_facts_copy):
                         b"source: astanatimes-2024-12-17}\n"]
     meeting = load_facts(real_facts_copy).meetings["cica-ministerial-8"]
     assert meeting.online and meeting.place is None
-    both = runner.invoke(cli, ["new", "meeting", "--facts", str(real_facts_copy), "--org", "cica", "--series",
-                               "ministerial", "--ordinal", "9", "--start", "2025-12-18", "--online", "--place", "astana",
-                               "--source", "astanatimes-2024-12-17"])
+    both = runner.invoke(
+        cli,
+        [
+            "new",
+            "meeting",
+            "--facts",
+            str(real_facts_copy),
+            "--org",
+            "cica",
+            "--series",
+            "ministerial",
+            "--ordinal",
+            "9",
+            "--start",
+            "2025-12-18",
+            "--online",
+            "--place",
+            "astana",
+            "--source",
+            "astanatimes-2024-12-17",
+        ],
+    )
     assert both.exit_code == 2 and "--place PLACE_ID, or --online" in both.output
 
 
@@ -170,7 +216,9 @@ def test_new_initiative_goes_after_the_last_initiative(runner, real_facts_copy):
                                  "--proposed-on", "2022-10-13", "--source", "inform-kz-2022-10-13-summit"])
     assert result.exit_code == 0, result.output
     lines, inserted = added_lines(before, cica.read_bytes())
-    assert inserted == [b'  - {id: planted-initiative, label: {en: "Planted: a proposal"}, proposed_by: kassym-jomart-tokayev, '
-                        b'proposed_at: cica-6, proposed_on: 2022-10-13, source: inform-kz-2022-10-13-summit}\n']
+    assert inserted == [
+        b'  - {id: planted-initiative, label: {en: "Planted: a proposal"}, proposed_by: kassym-jomart-tokayev, '
+        b'proposed_at: cica-6, proposed_on: 2022-10-13, source: inform-kz-2022-10-13-summit}\n'
+    ]
     initiative = load_facts(real_facts_copy).initiatives["planted-initiative"]
     assert initiative.proposed_at == "cica-6" and initiative.organisation == "cica"

@@ -77,7 +77,9 @@ def test_unknown_revision_is_an_error_with_exit_2(runner, facts_repo):
 def test_facts_with_problems_are_an_error_with_exit_2(runner, tmp_path):
     broken = tmp_path / "broken"
     shutil.copytree(REAL_FACTS, broken)
-    (broken / "cica.yaml").write_text((broken / "cica.yaml").read_text("utf-8").replace("member: kz", "member: kx"), "utf-8")
+    (broken / "cica.yaml").write_text(
+        (broken / "cica.yaml").read_text("utf-8").replace("member: kz", "member: kx"), "utf-8"
+    )
     result = runner.invoke(cli, ["diff", str(REAL_FACTS), str(broken)])
     assert result.exit_code == 2 and "unknown country code 'kx'" in result.stderr
 
@@ -117,7 +119,9 @@ def test_turtle_is_a_prov_activity_with_one_resource_per_change(runner, tmp_path
     assert (change_set, RDF.type, PROV.Activity) in graph
     assert graph.value(change_set, PROV.used) is not None and graph.value(change_set, PROV.generated) is not None
     added = next(part for part in parts if (part, PROV.generated, rdflib.URIRef(f"{ID}membership/cica-ge")) in graph)
-    assert str(graph.value(added, RDFS.label)) == "CICA: + observer state Georgia since 2024-03-01 [planted-test-source]"
+    assert (
+        str(graph.value(added, RDFS.label)) == "CICA: + observer state Georgia since 2024-03-01 [planted-test-source]"
+    )
     removed = rdflib.URIRef(f"{ID}membership/cica-sa")
     assert any((part, PROV.invalidated, removed) in graph for part in parts)
 

@@ -98,7 +98,10 @@ def test_changes_since_a_kept_build_by_id_or_version(client, history, since):
     wanted = history.reports["B"]["version"] if since.startswith("version") else history.id("B")
     document = client.get("/changes", query_string={"since": wanted}).get_json()
     assert document["counts"] == {"added": 0, "removed": 0, "changed": 1, "renamed": 0}
-    assert document["changes"][0]["text"] == "CICA: ~ observer state Georgia since 2024-03-01: since 2024-03-01 → 2024-04-01"
+    assert (
+        document["changes"][0]["text"]
+        == "CICA: ~ observer state Georgia since 2024-03-01: since 2024-03-01 → 2024-04-01"
+    )
 
 
 def test_an_unescaped_plus_in_the_version_still_finds_the_build(client, history):
@@ -157,8 +160,9 @@ def test_no_path_leaves_a_kept_build(client, history, path):
 
 
 def test_void_and_ontology_name_the_version(client, history):
-    void = rdflib.Graph().parse(data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).get_data(as_text=True),
-                                format="turtle")
+    void = rdflib.Graph().parse(
+        data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).get_data(as_text=True), format="turtle"
+    )
     dataset = next(void.subjects(RDF.type, VOID.Dataset))
     version = str(void.value(dataset, OWL.versionIRI))  # the base IRI's dumps/ are this server's
     assert version == f"http://localhost/dumps/{history.id('C')}/"

@@ -80,7 +80,9 @@ def _pair(old_records: list[FactRecord], new_records: list[FactRecord], renames:
     matched: list[tuple[FactRecord, FactRecord]] = []
     renamed_to = set(renames.values())
     by_key: dict[tuple[str, str], list[FactRecord]] = defaultdict(list)
-    by_start: dict[tuple[str, str, str], deque[FactRecord]] = defaultdict(deque)  # a key shared by thousands stays linear
+    by_start: dict[tuple[str, str, str], deque[FactRecord]] = defaultdict(
+        deque
+    )  # a key shared by thousands stays linear
     for record in new_records:
         if not (record.kind == "source" and record.key in renamed_to):
             by_key[(record.kind, record.key)].append(record)
@@ -99,7 +101,9 @@ def _pair(old_records: list[FactRecord], new_records: list[FactRecord], renames:
             leftover[(record.kind, record.key)].append(record)
     unmatched: list[FactRecord] = []
     for key, records in leftover.items():
-        candidates = sorted((record for record in by_key.get(key, []) if id(record) not in taken), key=lambda record: record.start)
+        candidates = sorted(
+            (record for record in by_key.get(key, []) if id(record) not in taken), key=lambda record: record.start
+        )
         for record in sorted(records, key=lambda record: record.start):
             if candidates:
                 match = candidates.pop(0)

@@ -48,14 +48,27 @@ class Snapshot:
         """One record per line: diffable, and written by json's C encoder (indent= would force its
         pure-Python one, and dataclasses.asdict deep-copies every value: 12 s for a million triples)."""
         head = json.dumps({"label": self.label, "build_id": self.build_id, "version": self.version}, ensure_ascii=False)
-        rows = ",\n".join(json.dumps({"kind": record.kind, "scope": record.scope, "key": record.key, "start": record.start,
-                                      "summary": record.summary, "fields": record.fields, "sources": record.sources,
-                                      "resource": record.resource, "at": record.at}, ensure_ascii=False)
-                          for record in self.records)
+        rows = ",\n".join(
+            json.dumps(
+                {
+                    "kind": record.kind,
+                    "scope": record.scope,
+                    "key": record.key,
+                    "start": record.start,
+                    "summary": record.summary,
+                    "fields": record.fields,
+                    "sources": record.sources,
+                    "resource": record.resource,
+                    "at": record.at,
+                },
+                ensure_ascii=False,
+            )
+            for record in self.records
+        )
         return f'{head[:-1]}, "records": [\n{rows}\n]}}\n'
 
     @classmethod
-    def from_json(cls, text: str, label: str | None = None) -> "Snapshot":
+    def from_json(cls, text: str, label: str | None = None) -> Snapshot:
         document = json.loads(text)
         records = [FactRecord(**{**entry, "sources": tuple(entry.get("sources", ()))}) for entry in document["records"]]
         return cls(label=label or document.get("label", ""), records=records,

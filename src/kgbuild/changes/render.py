@@ -38,13 +38,15 @@ def describe_field(change: FieldChange) -> str:
 
 
 def _short(value: Any) -> bool:
-    return value is None or (isinstance(value, (str, int, bool)) and len(str(value)) <= SHORT_VALUE and "\n" not in str(value))
+    return value is None or (
+        isinstance(value, (str, int, bool)) and len(str(value)) <= SHORT_VALUE and "\n" not in str(value)
+    )
 
 
 def change_line(change: Change) -> str:
     """One line of the changelog: `CICA: + member state Kuwait since 2022-10-13 [inform-kz-2022-10-13-kuwait]`."""
     record = change.record
-    if change.action == "renamed":
+    if change.action == "renamed" and change.old_record is not None:  # a renamed record always has its old one
         details = "".join(f"; {describe_field(field)}" for field in change.fields)
         return f"{record.scope}: source renamed {change.old_record.key} → {record.key}{details}"
     if change.action == "changed":
@@ -79,11 +81,16 @@ def change_document(change_set: ChangeSet, base: str = vocab.DEFAULT_BASE) -> di
             entry["was_at"] = change.old_record.at
             entry["details"] = "; ".join(describe_field(field) for field in change.fields)
             entry["fields"] = [{"name": field.name, "old": field.old, "new": field.new} for field in change.fields]
-        if change.action == "renamed":
+        if change.action == "renamed" and change.old_record is not None:
             entry["old_id"] = change.old_record.key
         entry["record"] = record.fields
         entries.append(entry)
-    return {"from": _side(change_set.old), "to": _side(change_set.new), "counts": change_set.counts(), "changes": entries}
+    return {
+        "from": _side(change_set.old),
+        "to": _side(change_set.new),
+        "counts": change_set.counts(),
+        "changes": entries,
+    }
 
 
 def render_json(change_set: ChangeSet, base: str = vocab.DEFAULT_BASE) -> str:
@@ -104,7 +111,13 @@ def change_graph(change_set: ChangeSet, base: str = vocab.DEFAULT_BASE) -> Graph
         digest = hashlib.sha256(render_json(change_set, base).encode("utf-8")).hexdigest()[:16]
         activity = URIRef(f"urn:kgbuild:changes:{digest}")
     graph.add((activity, RDF.type, PROV.Activity))
-    graph.add((activity, RDFS.label, Literal(f"changes from {old.version or old.label} to {new.version or new.label}", lang="en")))
+    graph.add(
+        (
+            activity,
+            RDFS.label,
+            Literal(f"changes from {old.version or old.label} to {new.version or new.label}", lang="en"),
+        )
+    )
     graph.add((activity, PROV.used, _version_node(graph, old, base, "old")))
     graph.add((activity, PROV.generated, _version_node(graph, new, base, "new")))
     for action, count in change_set.counts().items():
@@ -120,14 +133,19 @@ def change_graph(change_set: ChangeSet, base: str = vocab.DEFAULT_BASE) -> Graph
             resource = URIRef(f"{base}id/{record.resource}")
             graph.add((node, DCTERMS.subject, resource))
             graph.add((node, PROV.invalidated if change.action == "removed" else PROV.generated, resource))
-        if change.old_record is not None and change.old_record.resource and change.old_record.resource != record.resource:
+        if (
+            change.old_record is not None
+            and change.old_record.resource
+            and change.old_record.resource != record.resource
+        ):
             graph.add((node, PROV.invalidated, URIRef(f"{base}id/{change.old_record.resource}")))
         for source in record.sources:
             graph.add((node, PROV.used, URIRef(f"{base}id/source/{source}")))
     return graph
 
 
-def _version_node(graph: Graph, snapshot: Snapshot, base: str, side: str):
+def _version_node(graph: Graph, snapshot: Snapshot, base: str, side: str) -> URIRef | BNode:
+    node: URIRef | BNode
     if snapshot.build_id:
         node = URIRef(vocab.release_iri(snapshot.build_id, base))
         graph.add((node, DCTERMS.identifier, Literal(snapshot.version or snapshot.build_id)))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from .. import vocab
 from .collection import Facts
@@ -38,8 +38,11 @@ def check_sources(facts: Facts) -> Iterator[Problem]:
     for record in facts.records():
         for source in getattr(record, "source", None) or []:
             if source not in declared and not facts.declares("sources", source):
-                yield Problem(record.origin_of("source"), f"source: unknown source id '{source}'{did_you_mean(source, facts.sources)}; "
-                                             "declare it in facts/sources.yaml or cite a declared one")
+                yield Problem(
+                    record.origin_of("source"),
+                    f"source: unknown source id '{source}'{did_you_mean(source, facts.sources)}; "
+                    "declare it in facts/sources.yaml or cite a declared one",
+                )
 
 
 def _once(problems: Iterable[Problem]) -> Iterator[Problem]:
@@ -72,7 +75,9 @@ def check_references(facts: Facts) -> Iterator[Problem]:
             yield Problem(membership.origin, f"member: '{member}' cannot be a member of itself; remove the line")
     for chairmanship in facts.chairmanships:
         if iso_country(chairmanship.chair) is None:
-            yield unknown_code_problem(chairmanship.chair, chairmanship.origin_of("chair"), "chair", used, organisations)
+            yield unknown_code_problem(
+                chairmanship.chair, chairmanship.origin_of("chair"), "chair", used, organisations
+            )
     for place in facts.places.values():
         if iso_country(place.country) is None:
             yield unknown_code_problem(place.country, place.origin_of("country"), "country", used, organisations)
@@ -81,8 +86,11 @@ def check_references(facts: Facts) -> Iterator[Problem]:
             yield unknown_code_problem(person.country, person.origin_of("country"), "country", used, organisations)
     for meeting in facts.meetings.values():
         if meeting.place is not None and not facts.declares("places", meeting.place):
-            yield Problem(meeting.origin_of("place"), f"place: unknown place '{meeting.place}'{did_you_mean(meeting.place, facts.places)}; "
-                                          "declare it in facts/places.yaml")
+            yield Problem(
+                meeting.origin_of("place"),
+                f"place: unknown place '{meeting.place}'{did_you_mean(meeting.place, facts.places)}; "
+                "declare it in facts/places.yaml",
+            )
     for document in facts.documents.values():
         if document.adopted_at and not facts.declares("meetings", document.adopted_at):
             yield Problem(document.origin_of("adopted_at"), f"adopted_at: unknown meeting '{document.adopted_at}'"
@@ -134,11 +142,13 @@ def check_periods(facts: Facts) -> Iterator[Problem]:
                                          "swap them or correct the dates")
     for meeting in facts.meetings.values():
         if meeting.end is not None and meeting.end.last_day < meeting.start.value:
-            yield Problem(meeting.origin_of("end"), f"end: {meeting.end} is before start: {meeting.start}; correct the dates")
+            yield Problem(
+                meeting.origin_of("end"), f"end: {meeting.end} is before start: {meeting.start}; correct the dates"
+            )
 
 
 def _start(record: Membership | Chairmanship) -> date:
-    return (getattr(record, "known_from", None) or record.since).value
+    return (record.known_from if isinstance(record, Membership) else record.since).value
 
 
 def _overlap(first: Membership | Chairmanship, second: Membership | Chairmanship) -> bool:
@@ -155,24 +165,30 @@ def check_overlaps(facts: Facts) -> Iterator[Problem]:
         chairs[chairmanship.organisation].append(chairmanship)
     for organisation, terms in chairs.items():
         terms.sort(key=lambda term: (term.since.value, term.origin))
-        for earlier, later in zip(terms, terms[1:]):
+        for earlier, later in zip(terms, terms[1:], strict=False):
             if _overlap(earlier, later):
-                yield Problem(later.origin, f"chairmanship of {organisation} by '{later.chair}' from {later.since} overlaps "
-                                            f"the one by '{earlier.chair}' ({earlier.since} to {earlier.until or 'now'}, "
-                                            f"at {earlier.origin}); end the earlier one first")
+                yield Problem(
+                    later.origin,
+                    f"chairmanship of {organisation} by '{later.chair}' from {later.since} overlaps "
+                    f"the one by '{earlier.chair}' ({earlier.since} to {earlier.until or 'now'}, "
+                    f"at {earlier.origin}); end the earlier one first",
+                )
     members: dict[tuple[str, str], list[Membership]] = defaultdict(list)
     for membership in facts.memberships:
         members[(membership.organisation, membership.member)].append(membership)
     for (organisation, member), periods in members.items():
         periods.sort(key=lambda period: (_start(period), period.origin))
-        for earlier, later in zip(periods, periods[1:]):
-            if _overlap(earlier, later):
+        for before, after in zip(periods, periods[1:], strict=False):
+            if _overlap(before, after):
                 facts.doubtful.add(organisation)
-                yield Problem(later.origin, f"membership of '{member}' in {organisation} from {later.known_from} overlaps "
-                                            f"the one at {earlier.origin} ({earlier.known_from} to {earlier.until or 'now'}); "
-                                            "give the earlier one `until:` or remove one")
+                yield Problem(
+                    after.origin,
+                    f"membership of '{member}' in {organisation} from {after.known_from} overlaps "
+                    f"the one at {before.origin} ({before.known_from} to {before.until or 'now'}); "
+                    "give the earlier one `until:` or remove one",
+                )
         slugs = [_membership_slug(period, periods) for period in periods]
-        overlapping = any(_overlap(a, b) for a, b in zip(periods, periods[1:]))
+        overlapping = any(_overlap(a, b) for a, b in zip(periods, periods[1:], strict=False))
         if len(set(slugs)) < len(slugs) and not overlapping:
             yield Problem(periods[-1].origin, f"'{member}' has several {organisation} memberships of one status; "
                                               "keep one line per status (merge the periods)")
@@ -214,7 +230,9 @@ def _not_a_member(chairmanship: Chairmanship, name: str) -> Problem:
         f"starts ({chairmanship.since}); check the chair's code and the dates, or add its membership"))
 
 
-def count_for_claim(claim: Claim, facts: Facts, by_organisation: dict[str, list[Membership]] | None = None) -> tuple[int, int]:
+def count_for_claim(
+    claim: Claim, facts: Facts, by_organisation: dict[str, list[Membership]] | None = None
+) -> tuple[int, int]:
     """What the enumerated facts say for a claim's figure, as (certain, possible) counts: they differ
     where a date is known only to the month or year (by_organisation: the memberships indexed by
     organisation, so that many claims do not each scan every membership)."""
@@ -257,7 +275,7 @@ def check_claims(facts: Facts) -> Iterator[Problem]:
         if not certain <= claim.value <= possible:
             found = certain if certain == possible else f"{certain} certainly and {possible} possibly"
             sources = ", ".join(claim.source)
-            if claim.count == "components":
+            if claim.count == "components" and claim.document is not None:  # a known document: see above
                 where = facts.documents[claim.document].origin
                 what = f"document '{claim.document}' lists {found} components (at {where})"
             else:

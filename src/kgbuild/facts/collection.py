@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from .countries import Country
 from .models import (
-    Chairmanship, Claim, CountryOverride, Document, Initiative, Meeting, Membership, Organisation, Person, Place, Record,
+    Chairmanship,
+    Claim,
+    CountryOverride,
+    Document,
+    Initiative,
+    Meeting,
+    Membership,
+    Organisation,
+    Person,
+    Place,
+    Record,
     Source,
 )
 from .problems import Problem

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import gettext
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Collection
+from functools import cache, lru_cache
 
 import pycountry
 
 from .problems import Origin, Problem
 
 ISO_SOURCE = "iso-3166"
-LABEL_LANGUAGES = ("en", "id")
 
 
 @dataclass
@@ -26,7 +25,7 @@ class Country:
     names: list = field(default_factory=list)  # facts.models.Name: other names, from countries.yaml
 
 
-@lru_cache(maxsize=None)
+@cache
 def _translation(language: str) -> gettext.NullTranslations:
     return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
 
@@ -76,22 +75,24 @@ def _neighbours(letter: str) -> set[str]:
     return set()
 
 
-def suggest_code(code: str, used: set[str] = frozenset()) -> str | None:
+def suggest_code(code: str, used: Collection[str] = frozenset()) -> str | None:
     """The real code one slipped key away from code, preferring codes the facts already use."""
     code = code.lower()
-    candidates = [real for real in all_codes() if len(code) == 2 and sum(a != b for a, b in zip(real, code)) == 1]
+    candidates = [
+        real for real in all_codes() if len(code) == 2 and sum(a != b for a, b in zip(real, code, strict=False)) == 1
+    ]
     if not candidates:
         return None
 
     def likelihood(real: str) -> tuple[bool, bool, bool, str]:
-        slipped = next(b for a, b in zip(real, code) if a != b)
-        intended = next(a for a, b in zip(real, code) if a != b)
+        slipped = next(b for a, b in zip(real, code, strict=False) if a != b)
+        intended = next(a for a, b in zip(real, code, strict=False) if a != b)
         return (real in used, slipped in _neighbours(intended), real[0] == code[0], real)
 
     return max(candidates, key=likelihood)
 
 
-def unknown_code_problem(code: str, origin: Origin, key: str, used: set[str] = frozenset(),
+def unknown_code_problem(code: str, origin: Origin, key: str, used: Collection[str] = frozenset(),
                          organisations: Collection[str] = ()) -> Problem:
     """The message for a country slot holding no ISO code; an organisation there is named as one, never guessed at."""
     if code in organisations:

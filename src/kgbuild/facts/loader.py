@@ -6,9 +6,10 @@ import gc
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .. import vocab
 from .checks import check_facts
@@ -18,6 +19,8 @@ from .models import ORGANISATION_SECTIONS, SECTIONS, SLUG_PATTERN, Organisation,
 from .problems import FactsError, Origin, Problem, closest, did_you_mean
 from .wording import article, describe_error
 from .yamlread import YamlDocument, read_yaml
+
+R = TypeVar("R", bound=Record)
 
 # Sections whose records other records refer to by id, and the key that holds it.
 _ID_KEYS = {"sources": "id", "places": "id", "organisations": "id", "people": "id", "documents": "id",
@@ -41,11 +44,15 @@ def collect_facts(folder: Path, timings: dict[str, float] | None = None) -> tupl
     folder = Path(folder)
     facts = Facts(folder=folder)
     if not folder.is_dir():
-        return facts, [Problem(Origin(str(folder), 1), "is not a folder of facts; pass the folder that holds the *.yaml files")]
+        return facts, [
+            Problem(Origin(str(folder), 1), "is not a folder of facts; pass the folder that holds the *.yaml files")
+        ]
     facts.files = sorted(path for path in folder.iterdir() if path.suffix in {".yaml", ".yml"})
     problems: list[Problem] = []
     if not facts.files:
-        problems.append(Problem(Origin(str(folder), 1), "holds no *.yaml files; add facts or point at the right folder"))
+        problems.append(
+            Problem(Origin(str(folder), 1), "holds no *.yaml files; add facts or point at the right folder")
+        )
     reading = validating = 0.0
     gc.disable()  # the loader allocates many small objects and frees none: GC passes are pure cost (DESIGN.md §6)
     try:
@@ -90,15 +97,24 @@ def _take_records(document: YamlDocument, facts: Facts) -> list[Problem]:
     for key, raw in document.data.items():
         if key not in SECTIONS:
             facts.incomplete = True
-            problems.append(Problem(document.origin((key,)), f"unknown section '{key}'{did_you_mean(str(key), SECTIONS)}; "
-                                    f"sections are: {', '.join(SECTIONS)}"))
+            problems.append(
+                Problem(
+                    document.origin((key,)),
+                    f"unknown section '{key}'{did_you_mean(str(key), SECTIONS)}; sections are: {', '.join(SECTIONS)}",
+                )
+            )
             continue
         model, is_list = SECTIONS[key]
         if key in ORGANISATION_SECTIONS and organisation is None:
             facts.incomplete = True
             if all(section in SECTIONS for section in document.data):  # else a misspelt `organisation:` says it
-                problems.append(Problem(document.origin((key,)), f"'{key}' belongs to an organisation, but this file has "
-                                        "no `organisation:` section; add one, or move these records to the organisation's file"))
+                problems.append(
+                    Problem(
+                        document.origin((key,)),
+                        f"'{key}' belongs to an organisation, but this file has "
+                        "no `organisation:` section; add one, or move these records to the organisation's file",
+                    )
+                )
             continue
         if not is_list:
             continue  # the organisation section, taken above
@@ -108,7 +124,9 @@ def _take_records(document: YamlDocument, facts: Facts) -> list[Problem]:
             continue
         if not isinstance(raw, list):
             facts.incomplete = True
-            problems.append(Problem(document.origin((key,)), f"'{key}' must be a list of records (lines starting with '- ')"))
+            problems.append(
+                Problem(document.origin((key,)), f"'{key}' must be a list of records (lines starting with '- ')")
+            )
             continue
         for index, item in enumerate(raw):
             record = _validate(model, item, document, (key, index), problems, name)
@@ -128,8 +146,10 @@ def _reject(section: str, item: Any, organisation: str | None, facts: Facts) -> 
         return  # an empty entry or a bare value declares nothing
     if section == "meetings":
         series, ordinal = item.get("series"), item.get("ordinal")
-        identified = isinstance(series, str) and type(ordinal) is int and organisation
-        facts.rejected[section].add(vocab.meeting_slug(organisation, series, ordinal) if identified else "*")
+        if isinstance(series, str) and type(ordinal) is int and organisation:
+            facts.rejected[section].add(vocab.meeting_slug(organisation, series, ordinal))
+        else:
+            facts.rejected[section].add("*")
     elif section in _ID_KEYS:
         key = item.get(_ID_KEYS[section])
         facts.rejected[section].add(key if isinstance(key, str) else "*")  # "*": some id, unknown which
@@ -150,8 +170,8 @@ def _file_organisation(document: YamlDocument, facts: Facts, problems: list[Prob
     return written if isinstance(written, str) and re.match(SLUG_PATTERN, written) else None
 
 
-def _validate(model: type[Record], item: Any, document: YamlDocument, at: tuple, problems: list[Problem],
-              name: str | None = None) -> Record | None:
+def _validate(model: type[R], item: Any, document: YamlDocument, at: tuple, problems: list[Problem],
+              name: str | None = None) -> R | None:
     if item is None:
         problems.append(Problem(document.origin(at), "an empty list entry ('-' with nothing after it); "
                                 f"write {article(model)} record there, or delete the line"))
@@ -181,7 +201,7 @@ def _validate(model: type[Record], item: Any, document: YamlDocument, at: tuple,
     return record
 
 
-def _misspelt_required(details: list[dict[str, Any]], model: type[Record]) -> set[str]:
+def _misspelt_required(details: list[ErrorDetails], model: type[Record]) -> set[str]:
     """Required keys whose absence is explained by a misspelt key next to them (sinse: -> since:)."""
     extra = [str(detail["loc"][-1]) for detail in details if detail["type"] == "extra_forbidden"]
     missing = {str(detail["loc"][-1]) for detail in details if detail["type"] == "missing"}
@@ -207,7 +227,9 @@ def _store(section: str, record: Any, facts: Facts) -> list[Problem]:
         return _listed(_file_by_id(facts.documents, record.id, record, "document id"))
     if section == "initiatives":
         return _listed(_file_by_id(facts.initiatives, record.id, record, "initiative id"))
-    {"memberships": facts.memberships, "chairmanships": facts.chairmanships, "claims": facts.claims}[section].append(record)
+    listed: dict[str, list[Any]] = {"memberships": facts.memberships, "chairmanships": facts.chairmanships,
+                                     "claims": facts.claims}
+    listed[section].append(record)
     return []
 
 

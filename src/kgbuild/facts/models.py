@@ -5,10 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import (
-    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, WithJsonSchema,
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -105,21 +112,22 @@ class Record(BaseModel):
     _organisation: str = PrivateAttr(default="")
 
     # The getters read pydantic's dict of private values directly: `self._origin` goes through
-    # BaseModel.__getattr__, which cost seconds over the million-triple facts.
+    # BaseModel.__getattr__, which cost seconds over the million-triple facts. The dict is typed
+    # optional (a model without private attributes has none); a Record always has one.
 
     @property
     def origin(self) -> Origin:
-        return self.__pydantic_private__["_origin"]
+        return cast(dict[str, Any], self.__pydantic_private__)["_origin"]
 
     def origin_of(self, key: str) -> Origin:
         """Where one key of the record was written (its line), else where the record starts."""
-        private = self.__pydantic_private__
+        private = cast(dict[str, Any], self.__pydantic_private__)
         return private["_key_origins"].get(key, private["_origin"])
 
     @property
     def organisation(self) -> str:
         """The organisation whose file holds this record (memberships, meetings, ...)."""
-        return self.__pydantic_private__["_organisation"]
+        return cast(dict[str, Any], self.__pydantic_private__)["_organisation"]
 
 
 class Sourced(Record):
@@ -171,7 +179,7 @@ class Alternative(Sourced):
                 if key not in ALTERNATIVE_META and (value := getattr(self, key)) is not None}
 
     @model_validator(mode="after")
-    def _gives_a_value(self) -> "Alternative":
+    def _gives_a_value(self) -> Alternative:
         if not any(getattr(self, key) is not None for key in type(self).model_fields if key not in ALTERNATIVE_META):
             keys = ", ".join(key for key in type(self).model_fields if key not in ALTERNATIVE_META)
             raise ValueError(f"an alternative gives another value for at least one of: {keys}")
@@ -183,6 +191,8 @@ ALTERNATIVE_META = ("source", "rank", "note")
 
 def period_of(since: PartialDate | None, until: PartialDate | None, attested: PartialDate | None = None) -> Period:
     """The bounds a start (or, failing that, an attestation) and an end give (see kgbuild.temporal)."""
+    earliest: date | None
+    latest: date | None
     if since is not None:
         earliest, latest = since.value, since.last_day
     else:
@@ -281,7 +291,7 @@ class Membership(Planned, Sourced):
                                                       "(since, attested, until), each with its source and rank")
 
     @model_validator(mode="after")
-    def _needs_a_date(self) -> "Membership":
+    def _needs_a_date(self) -> Membership:
         if self.since is None and self.attested is None:
             raise ValueError("a membership needs `since:` (when it began) or, if no source gives that, "
                              "`attested:` (a day a source shows it held)")
@@ -326,10 +336,12 @@ class Participant(Sourced):
     body: Slug | None = Field(default=None, alias="organisation", description="an organisation id")
     group: LanguageMap | None = Field(default=None, description="participants named only as a group, by language")
     role: LanguageMap | None = None
-    on_behalf_of: Slug | None = Field(default=None, description="a country code or organisation id the participant represented")
+    on_behalf_of: Slug | None = Field(
+        default=None, description="a country code or organisation id the participant represented"
+    )
 
     @model_validator(mode="after")
-    def _names_one_participant(self) -> "Participant":
+    def _names_one_participant(self) -> Participant:
         given = [key for key, value in (("person", self.person), ("country", self.country),
                                         ("organisation", self.body), ("group", self.group)) if value is not None]
         if len(given) != 1:
@@ -364,7 +376,9 @@ class MeetingAlternative(Alternative):
 class Meeting(Planned, Sourced):
     """A summit, ministerial meeting or other numbered meeting of the file's organisation."""
 
-    series: Slug = Field(description="summit, ministerial, or another series slug", examples=["summit", "ministerial", "soc-com"])
+    series: Slug = Field(
+        description="summit, ministerial, or another series slug", examples=["summit", "ministerial", "soc-com"]
+    )
     ordinal: int = Field(ge=1)
     start: DateField
     end: DateField | None = None
@@ -381,7 +395,7 @@ class Meeting(Planned, Sourced):
     alternatives: list[MeetingAlternative] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _held_somewhere(self) -> "Meeting":
+    def _held_somewhere(self) -> Meeting:
         if self.place is None and not self.online:
             raise ValueError("a meeting needs `place:` (a place id), or `online: true` if it was held online")
         if self.place is not None and self.online:

@@ -3,11 +3,11 @@ items, document decisions, aims) and of initiatives: their sources and the ids t
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from .collection import Facts
 from .countries import ISO_SOURCE, iso_country
-from .models import Record
+from .models import CountryOverride, Document, Organisation, Person, Place, Record
 from .problems import Origin, Problem, did_you_mean
 
 
@@ -24,7 +24,9 @@ def check_nested(facts: Facts) -> Iterator[Problem]:
         where = meeting.origin_of("participants")
         for participant in meeting.participants:
             if participant.person:
-                yield from _known(participant.person, facts, "people", where, "participants: person", "facts/people.yaml")
+                yield from _known(
+                    participant.person, facts, "people", where, "participants: person", "facts/people.yaml"
+                )
             if participant.body:
                 yield from _known(participant.body, facts, "organisations", where, "participants: organisation",
                                   "facts/organisations.yaml")
@@ -35,8 +37,11 @@ def check_nested(facts: Facts) -> Iterator[Problem]:
         for item in meeting.agenda:
             for about in item.about:
                 if not _exists(about, facts):
-                    yield Problem(meeting.origin_of("agenda"), f"agenda: about: unknown id '{about}'"
-                                  f"{did_you_mean(about, _ids(facts))}; name a document, initiative, meeting or organisation")
+                    yield Problem(
+                        meeting.origin_of("agenda"),
+                        f"agenda: about: unknown id '{about}'"
+                        f"{did_you_mean(about, _ids(facts))}; name a document, initiative, meeting or organisation",
+                    )
         for decision in meeting.documents:
             yield from _known(decision.document, facts, "documents", meeting.origin_of("documents"),
                               "documents: document", "the `documents:` of an organisation file")
@@ -46,8 +51,14 @@ def check_nested(facts: Facts) -> Iterator[Problem]:
         if initiative.on_behalf_of:
             yield from _agent(initiative.on_behalf_of, facts, initiative.origin_of("on_behalf_of"), "on_behalf_of")
         if initiative.proposed_at:
-            yield from _known(initiative.proposed_at, facts, "meetings", initiative.origin_of("proposed_at"), "proposed_at",
-                              "an organisation file's `meetings:` ({org}-{ordinal} for summits, {org}-{series}-{ordinal} otherwise)")
+            yield from _known(
+                initiative.proposed_at,
+                facts,
+                "meetings",
+                initiative.origin_of("proposed_at"),
+                "proposed_at",
+                "an organisation file's `meetings:` ({org}-{ordinal} for summits, {org}-{series}-{ordinal} otherwise)",
+            )
     for record, key, names in _names(facts):
         for name in names:
             if name.since and name.until and name.until.last_day < name.since.value:
@@ -68,8 +79,10 @@ def _nested(facts: Facts) -> Iterator[tuple[Record, str, Record]]:
 
 
 def _names(facts: Facts) -> Iterator[tuple[Record, str, list]]:
-    for record in [*facts.places.values(), *facts.organisations.values(), *facts.people.values(),
-                   *facts.country_overrides.values(), *facts.documents.values()]:
+    named: list[Place | Organisation | Person | CountryOverride | Document] = [
+        *facts.places.values(), *facts.organisations.values(), *facts.people.values(),
+        *facts.country_overrides.values(), *facts.documents.values()]
+    for record in named:
         if record.names:
             yield record, "names", record.names
 

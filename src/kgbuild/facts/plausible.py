@@ -6,13 +6,13 @@ Each rule is documented in docs/facts-format.md ("What validate checks").
 from __future__ import annotations
 
 import difflib
-from typing import Iterator
+from collections.abc import Iterator
 
 from .. import vocab
 from ..config import build_day
 from .collection import Facts
 from .countries import describe_code, iso_country
-from .models import Membership, PartialDate, Planned, Record, Source
+from .models import Membership, PartialDate, Planned, Record, Source, Sourced
 from .problems import Origin, Problem
 from .wording import article
 
@@ -75,7 +75,7 @@ def check_source_dates(facts: Facts) -> Iterator[Problem]:
     """Warn where every dated source of a fact appeared before the fact began: an announcement, unless marked."""
     day, _ = build_day()
     for record in _dated_records(facts):
-        if not isinstance(record, Planned) or record.planned:
+        if not isinstance(record, Planned) or not isinstance(record, Sourced) or record.planned:
             continue  # only a record that can say it announces (`planned:`) is held to its sources' dates
         started = _start(record)
         if started is None:
@@ -87,9 +87,16 @@ def check_source_dates(facts: Facts) -> Iterator[Problem]:
         dated = [(source, found) for source in cited if (found := source_day(source)) is not None]
         if dated and all(moment.last_day < start.value for source, (_, moment) in dated):
             names = ", ".join(f"{source.id} ({how} {moment})" for source, (how, moment) in dated)
-            facts.warnings.append(Problem(record.origin_of("source"), (
-                f"every dated source appeared before {key}: {start}: {names}; a source cannot attest what came "
-                f"after it, so cite one from {start} or later, or add `planned: true` if the record is an announcement")))
+            facts.warnings.append(
+                Problem(
+                    record.origin_of("source"),
+                    (
+                        f"every dated source appeared before {key}: {start}: {names}; a source cannot attest what came "
+                        f"after it, so cite one from {start} or later, or add `planned: true` if the record is an "
+                        "announcement"
+                    ),
+                )
+            )
     yield from ()  # warnings only: the facts hold true, the sources leave a gap
 
 
@@ -109,9 +116,14 @@ def check_ids(facts: Facts) -> Iterator[Problem]:
             first[key] = (kind, origin)
     for organisation in facts.organisations.values():
         if iso_country(organisation.id) is not None:
-            yield Problem(organisation.origin_of("id"), (
-                f"id: organisation id '{organisation.id}' is also the ISO 3166-1 code of {describe_code(organisation.id)}, "
-                f"so `member: {organisation.id}` could mean either; give the organisation a longer id"))
+            yield Problem(
+                organisation.origin_of("id"),
+                (
+                    f"id: organisation id '{organisation.id}' is also the ISO 3166-1 code of "
+                    f"{describe_code(organisation.id)}, so `member: {organisation.id}` could mean either; "
+                    "give the organisation a longer id"
+                ),
+            )
 
 
 def check_adopted_during_meeting(facts: Facts) -> Iterator[Problem]:

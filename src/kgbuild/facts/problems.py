@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 
 @dataclass(frozen=True, order=True)
@@ -57,7 +57,7 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
 def _renumbered(word: str, choice: str) -> bool:
     """Whether two ids differ only in digits at the same places: another record (cica-5 for cica-9), not a slip."""
     return len(word) == len(choice) and word != choice and all(
-        a == b or (a.isdigit() and b.isdigit()) for a, b in zip(word, choice))
+        a == b or (a.isdigit() and b.isdigit()) for a, b in zip(word, choice, strict=False))
 
 
 def did_you_mean(word: str, choices: Iterable[str], describe=None) -> str:

@@ -10,7 +10,17 @@ from pydantic import BaseModel, ConfigDict
 from .countries import ISO_SOURCE, all_codes
 from .loader import Facts
 from .models import (
-    Chairmanship, Claim, CountryOverride, Document, Initiative, Meeting, Membership, Organisation, Person, Place, Source,
+    Chairmanship,
+    Claim,
+    CountryOverride,
+    Document,
+    Initiative,
+    Meeting,
+    Membership,
+    Organisation,
+    Person,
+    Place,
+    Source,
 )
 
 SCHEMA_ID = "https://w3id.org/kgbuild/schema/facts.schema.json"

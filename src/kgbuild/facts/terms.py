@@ -8,8 +8,9 @@ that the build would then refuse far from its YAML line.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Any, Iterator
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
 
 from pydantic import BaseModel
 from pyoxigraph import Literal, NamedNode
@@ -19,7 +20,7 @@ from .models import Record
 from .problems import Problem
 
 
-@lru_cache(maxsize=None)
+@cache
 def _language_refused(tag: str) -> bool:
     try:
         Literal("", language=tag.lower())  # the mapper writes tags in lower case, as Oxigraph stores them
@@ -47,7 +48,8 @@ def _text_refused(text: str) -> bool:
 def _describe_iri_error(reason: str) -> str:
     character = re.search(r"'(.+?)'", reason)
     if character and "code point" in reason:
-        return f"it holds {character.group(1)!r}, which a web address may not; percent-encode it ({_encoded(character.group(1))})"
+        return (f"it holds {character.group(1)!r}, which a web address may not; "
+                f"percent-encode it ({_encoded(character.group(1))})")
     if "percent" in reason:
         return "a '%' is not followed by two hexadecimal digits; write '%25' for a literal '%'"
     if "host" in reason:

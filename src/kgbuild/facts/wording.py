@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import ErrorDetails
 
 from .models import LANGUAGE_PATTERN, SLUG_PATTERN
 from .problems import did_you_mean
@@ -31,7 +32,7 @@ def _kind_of(value: Any) -> str:
         type(value), type(value).__name__)
 
 
-def describe_error(detail: dict[str, Any], model: type[BaseModel]) -> str:
+def describe_error(detail: ErrorDetails, model: type[BaseModel]) -> str:
     """Turn one pydantic error into `what is wrong; how to fix it`, in the maintainer's terms."""
     name = key_path(detail["loc"]) or model.__name__.lower()
     value = detail.get("input")

@@ -55,7 +55,7 @@ def configured_limits() -> YamlLimits:
     return _limits_for(os.getcwd(), tuple(os.environ.get(name) for name in names))
 
 
-class FactsLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class FactsLoader(_BaseLoader):
     """Safe loader that keeps dates as text, so `2019-02-30` is our error, not a constructor crash."""
 
 
@@ -121,12 +121,21 @@ def read_yaml(path: Path, limits: YamlLimits | None = None) -> tuple[YamlDocumen
         mark = error.problem_mark
         line = mark.line + 1 if mark else 1
         tag = _tag_of(error.problem or "")
-        return None, [Problem(Origin(name, line), f"the YAML tag {tag} is not allowed; facts files hold plain maps, lists, "
-                                                  "text and numbers only, so remove the tag (quote the value if it is text)")]
+        return None, [
+            Problem(
+                Origin(name, line),
+                f"the YAML tag {tag} is not allowed; facts files hold plain maps, lists, "
+                "text and numbers only, so remove the tag (quote the value if it is text)",
+            )
+        ]
     except yaml.YAMLError as error:  # the scan passed, so this is rare; still the file's fault
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        return None, [Problem(Origin(name, line), f"YAML error: {getattr(error, 'problem', None) or error}; fix the file so it parses")]
+        return None, [
+            Problem(
+                Origin(name, line), f"YAML error: {getattr(error, 'problem', None) or error}; fix the file so it parses"
+            )
+        ]
     return document, problems
 
 
@@ -146,9 +155,15 @@ def syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
         return line, (f"a value cannot begin with {found!r}; put the value in quotes "
                       f"(\"{found}...\")")
     if "quoted scalar" in context and "end of stream" in problem:
-        return opened, "a quote opens here and is never closed; close it, or quote the text with the other kind of quote"
+        return (
+            opened,
+            "a quote opens here and is never closed; close it, or quote the text with the other kind of quote",
+        )
     if "unknown escape" in problem or "escape" in problem:
-        return line, "a backslash in double quotes starts an escape YAML does not know; use single quotes, or write \\\\"
+        return (
+            line,
+            "a backslash in double quotes starts an escape YAML does not know; use single quotes, or write \\\\",
+        )
     if ("flow" in context or "expected ','" in problem) and error.problem_mark and line == opened:
         return line, ("text inside [ ] or { } holds an unquoted ':' or ',' (or the bracket is not closed); "
                       "put such text in quotes")
@@ -175,7 +190,8 @@ def syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
 
 
 def _tag_of(problem: str) -> str:
-    """'!!python/object' from libyaml's "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object'"."""
+    """'!!python/object' from libyaml's message
+    "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object'"."""
     found = re.search(r"'([^']+)'", problem)
     return "!!" + found.group(1).removeprefix("tag:yaml.org,2002:") if found else "here"
 
@@ -202,7 +218,9 @@ def _read_text(path: Path, name: str, limits: YamlLimits) -> tuple[str, Problem 
         if stat.S_ISDIR(info.st_mode):
             return "", Problem(at, "is a directory, not a YAML file; move it out of the facts folder")
         if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
-            return "", Problem(at, "is not a regular file (a pipe, socket or device?); replace it with a plain YAML file")
+            return "", Problem(
+                at, "is not a regular file (a pipe, socket or device?); replace it with a plain YAML file"
+            )
         if info.st_size > limits.max_bytes:
             return "", _too_big(at, info.st_size, limits)
         with open(path, "rb") as handle:
@@ -217,7 +235,9 @@ def _read_text(path: Path, name: str, limits: YamlLimits) -> tuple[str, Problem 
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        return "", Problem(Origin(name, line), f"is not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8")
+        return "", Problem(
+            Origin(name, line), f"is not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8"
+        )
 
 
 def _too_big(at: Origin, size: int, limits: YamlLimits) -> Problem:
@@ -257,6 +277,7 @@ def _scan(text: str, document: YamlDocument, limits: YamlLimits) -> tuple[list[P
     anchors: dict[str, int] = {}  # an alias is reported where its value was first written
     building = True
     root: Any = _UNBUILT
+    event: Any  # told apart by exact type (`kind is ...`, faster than isinstance), which mypy does not narrow on
     for event in yaml.parse(text, Loader=FactsLoader):
         kind = type(event)
         if kind is yaml.DocumentStartEvent:
@@ -292,7 +313,9 @@ def _scan(text: str, document: YamlDocument, limits: YamlLimits) -> tuple[list[P
                 parent.data_key = _scalar(event) if kind is yaml.ScalarEvent else _UNBUILT
                 building = parent.data_key is not _UNBUILT
             if key == "<<":
-                problems.append(Problem(Origin(name, line), "YAML merge keys (<<) are not allowed in facts; write the keys out"))
+                problems.append(
+                    Problem(Origin(name, line), "YAML merge keys (<<) are not allowed in facts; write the keys out")
+                )
                 parent.skip = True
             elif key in parent.first_line:
                 problems.append(Problem(Origin(name, line), f"key '{key}' appears twice in one map "
@@ -375,10 +398,11 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
 
 
 def _attach(parent: _Collection, value: Any) -> None:
-    if parent.is_map:
-        parent.value[parent.data_key] = value
+    container = parent.value
+    if isinstance(container, dict):  # parent.is_map
+        container[parent.data_key] = value
     else:
-        parent.value.append(value)
+        container.append(value)
 
 
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)

@@ -15,23 +15,22 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import Graph
 
 from .. import vocab
+from ..config import build_time
 from ..facts import Facts, FactsError, Origin, Problem, load_facts
+from . import releases, shapes as shapes_module
 from .canonical import with_stable_blank_nodes
 from .closure import materialise
-from ..config import build_time
 from .mapping import Mapped, Triple, map_records
 from .reasoning import Inconsistent, infer_types_of
-from . import releases
-from . import shapes as shapes_module
 from .shapes import check_shapes_in_memory, check_shapes_on_store
 from .write import GraphText, graph_text, write_build
 
@@ -52,7 +51,8 @@ class BuildReport:
 
 
 def load_ontology(ontology_dir: Path) -> tuple[Graph, Graph]:
-    """The ontology (blank nodes canonically labelled) and the shapes, parsed; a syntax error names the file and line."""
+    """The ontology (blank nodes canonically labelled) and the shapes, parsed; a syntax error names the file
+    and line."""
     graphs = []
     for name in ("kgbuild.ttl", "shapes.ttl"):
         path = Path(ontology_dir) / name
@@ -62,7 +62,9 @@ def load_ontology(ontology_dir: Path) -> tuple[Graph, Graph]:
         except FileNotFoundError:
             raise FactsError([Problem(Origin(str(path), 1), "is missing; restore it from git")]) from None
         except Exception as error:  # rdflib raises several parser exceptions; all mean the same to a maintainer
-            raise FactsError([Problem(Origin(str(path), _line_of(error)), f"Turtle syntax error: {error}; fix it there")]) from None
+            raise FactsError(
+                [Problem(Origin(str(path), _line_of(error)), f"Turtle syntax error: {error}; fix it there")]
+            ) from None
         graphs.append(graph)
     # the ontology goes into the dumps and the build id: its blank nodes need the same labels every build
     return with_stable_blank_nodes(graphs[0]), graphs[1]
@@ -113,9 +115,14 @@ def _check_shapes(shapes: Graph, mapped: Mapped, inferred: list[Triple], text: G
     if memory is None:
         memory = ox.Store()
         memory.bulk_load(text.nquads, format=ox.RdfFormat.N_QUADS)
-    checked = [ox.NamedNode(str(vocab.graph_iri(name, base))) for name in ("facts", "inferred")]
-    run = _Background(lambda: check_shapes_on_store(found, partial(memory.query, default_graph=checked), mapped),
-                      "kgbuild-shacl")
+    checked: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
+        ox.NamedNode(str(vocab.graph_iri(name, base))) for name in ("facts", "inferred")]
+    store = memory
+
+    def select(query: str) -> ox.QuerySolutions:
+        return cast(ox.QuerySolutions, store.query(query, default_graph=checked))
+
+    run = _Background(lambda: check_shapes_on_store(found, select, mapped), "kgbuild-shacl")
 
     def check() -> None:
         violations = run.result()
@@ -193,12 +200,14 @@ def _build_graph(facts: Facts, ontology: Graph, shapes: Graph, out: Path, base: 
         reasoning = _Background(lambda: reason(ontology, mapped, timings), "kgbuild-reasoning")
         asserted = graph_text({"ontology": ontology, "facts": mapped.triples}, base)
         memory = ox.Store() if len(mapped.triples) > shapes_module.EXACT_LIMIT else None
-        loading = _Background(lambda: memory.bulk_load(asserted.nquads, format=ox.RdfFormat.N_QUADS),
-                              "kgbuild-load") if memory is not None else None
+        loading = None
+        if memory is not None:
+            store = memory
+            loading = _Background(lambda: store.bulk_load(asserted.nquads, format=ox.RdfFormat.N_QUADS), "kgbuild-load")
         inferred = reasoning.result()
         derived = graph_text({"inferred": inferred}, base)
         text = asserted.merged(derived)
-        if loading is not None:
+        if memory is not None and loading is not None:
             loading.result()
             memory.bulk_load(derived.nquads, format=ox.RdfFormat.N_QUADS)
     finally:

@@ -7,7 +7,7 @@ triple, so it costs the same per triple at a thousand triples or a million.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
@@ -77,7 +77,9 @@ def materialise(ontology: Graph, asserted: list[Triple], inferred_types: Iterabl
     member_of, has_member = nt_term(KG.memberOf), nt_term(KG.hasMember)
     for subject in sorted(full_memberships):
         organisation, member, ended = parts.get(subject, (None, None, None))
-        if ended is None and organisation is not None and member is not None:  # ended: the shortcut says who is a member now
+        if (
+            ended is None and organisation is not None and member is not None
+        ):  # ended: the shortcut says who is a member now
             for triple in ((member, member_of, organisation), (organisation, has_member, member)):
                 out[triple] = None
                 for ancestor in properties.get(triple[1], ()):

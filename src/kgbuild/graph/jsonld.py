@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -29,7 +30,10 @@ class _Compactor:
             if isinstance(definition, dict) and "@id" in definition:
                 iri = self.expand(definition["@id"])
                 coerced = definition.get("@type")
-                self.terms.setdefault(iri, (name, {**definition, "@type": self.expand(coerced) if coerced and coerced != "@id" else coerced}))
+                self.terms.setdefault(
+                    iri,
+                    (name, {**definition, "@type": self.expand(coerced) if coerced and coerced != "@id" else coerced}),
+                )
 
     def expand(self, text: str) -> str:
         prefix, colon, rest = text.partition(":")
@@ -110,10 +114,11 @@ def write_compact_json_ld(ntriples: Path, out: Path, context: dict) -> None:
         stream.write(json.dumps(context["@context"], ensure_ascii=False))
         stream.write(',\n  "@graph": [')
         first = True
-        subject, node = None, None
+        subject: object = None
+        node: dict[str, Any] = {}  # the subject's, filled from its first triple on
         for triple in ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES):
             if triple.subject != subject:
-                if node is not None:
+                if node:
                     stream.write(("\n    " if first else ",\n    ") + json.dumps(_flatten(node), ensure_ascii=False))
                     first = False
                 subject = triple.subject
@@ -122,7 +127,7 @@ def write_compact_json_ld(ntriples: Path, out: Path, context: dict) -> None:
                 node.setdefault(type_key, []).append(compactor.compact(triple.object.value))
             else:
                 compactor.add(node, triple.predicate.value, triple.object)
-        if node is not None:
+        if node:
             stream.write(("\n    " if first else ",\n    ") + json.dumps(_flatten(node), ensure_ascii=False))
         stream.write("\n  ]\n}\n")
 

@@ -8,11 +8,12 @@ from the same record, and at a million triples a per-triple table would be the b
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from functools import lru_cache
-from typing import Iterable
+from functools import cache
+from typing import Any
 
 from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF
@@ -21,7 +22,15 @@ from .. import vocab
 from ..facts import Facts, Origin
 from ..facts.countries import ISO_SOURCE
 from ..facts.models import (
-    Alternative, Chairmanship, Claim, Document, Initiative, Meeting, Membership, Name, PartialDate,
+    Alternative,
+    Chairmanship,
+    Claim,
+    Document,
+    Initiative,
+    Meeting,
+    Membership,
+    Name,
+    PartialDate,
 )
 from ..vocab import KG, PROV
 
@@ -82,7 +91,7 @@ def k(term: URIRef) -> str:
     return _kg(str(term))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _kg(iri: str) -> str:
     return f"<{iri}>"
 
@@ -119,29 +128,16 @@ TEXT_KEYS = {"theme": KG.theme}
 class Mapped:
     """The facts as triples of N-Triples terms, plus where each subject was written.
 
-    `triple_origin` holds only the triples whose origin is not their subject's (none from the mapper;
-    callers may add some). `graph` is an rdflib view, filled only when map_facts is given one.
+    `graph` is an rdflib view, filled only when map_facts is given one.
     """
 
     triples: list[Triple] = field(default_factory=list)
     subject_origin: dict[str, Origin] = field(default_factory=dict)
-    triple_origin: dict[tuple, Origin] = field(default_factory=dict)
     graph: Graph | None = None
 
     def origin_of(self, subject, predicate=None, value=None) -> Origin | None:
-        """The YAML line behind a triple, or behind its subject (terms as rdflib terms or N-Triples)."""
-        if predicate is not None and self.triple_origin:
-            found = self.triple_origin.get((subject, predicate, value))
-            if found:
-                return found
+        """The YAML line behind a triple: its subject's (terms as rdflib terms or N-Triples)."""
         return self.subject_origin.get(nt_term(subject))
-
-    @property
-    def subjects_by_origin(self) -> dict[Origin, set[str]]:
-        grouped: dict[Origin, set[str]] = defaultdict(set)
-        for subject, origin in self.subject_origin.items():
-            grouped[origin].add(subject)
-        return grouped
 
 
 def ordinal_en(number: int) -> str:
@@ -159,7 +155,7 @@ class Mapper:
         self.out = Mapped()
         self._emit = self.out.triples.append
         self._origin: Origin | None = None
-        self._subject: str | None = None
+        self._subject = ""  # the subject being written: set by start()
         self._iris: dict[tuple[str, str], str] = {}
         self._claim_slugs: set[str] = set()
 
@@ -208,15 +204,16 @@ class Mapper:
         record = self.facts.organisations.get(organisation)
         return (record.acronym or record.label["en"]) if record else organisation.upper()
 
-    def country_name(self, code: str, language: str = "en", on: date | None = None) -> str:
+    def country_name(self, code: str, language: str = "en", on: dt.date | None = None) -> str:
         """A country's name in a language: today's, or the one certainly in force on a day."""
         country = self.facts.countries.get(code)
         if country is None:
             return self.org_name(code)
-        for name in country.names if on is not None else ():
-            # a former name possibly in force on the day is the name of the time (Turkey in 2010)
-            if name.kind == "former" and language in name.label and name.period.possibly(on):
-                return name.label[language]
+        if on is not None:
+            for name in country.names:
+                # a former name possibly in force on the day is the name of the time (Turkey in 2010)
+                if name.kind == "former" and language in name.label and name.period.possibly(on):
+                    return name.label[language]
         return country.label.get(language, country.label["en"])
 
     # -- names, ranked statements -----------------------------------------------------------------
@@ -240,7 +237,7 @@ class Mapper:
             self.sources(name.source)
         self._subject = subject
 
-    def statements(self, kind: str, slug: str, record, alternatives: list[Alternative]) -> None:
+    def statements(self, kind: str, slug: str, record, alternatives: Sequence[Alternative]) -> None:
         """Where sources disagree: every value of a disputed key as a ranked statement with its sources.
 
         The record's own value is preferred and stays the plain triple every simple query sees; each
@@ -254,7 +251,8 @@ class Mapper:
             # a source the record cites for an alternative value supports that one, not the preferred value
             against = {source for alt in others for source in alt.source}
             preferred_sources = [source for source in record.source if source not in against] or record.source
-            ranked = [("preferred", getattr(record, key, None), preferred_sources, None)]
+            ranked: list[tuple[str, Any, list[str], str | None]] = [
+                ("preferred", getattr(record, key, None), preferred_sources, None)]
             ranked += [(alt.rank, alt.values()[key], alt.source, alt.note) for alt in others]
             for index, (rank, value, source_ids, note) in enumerate(ranked):
                 if value is None:
@@ -412,7 +410,10 @@ class Mapper:
         org = self.org_name(chairmanship.organisation)
         year = chairmanship.since.value.year
         on = chairmanship.since.last_day  # the country's name when the term began
-        english, indonesian = self.country_name(chairmanship.chair, "en", on), self.country_name(chairmanship.chair, "id", on)
+        english, indonesian = (
+            self.country_name(chairmanship.chair, "en", on),
+            self.country_name(chairmanship.chair, "id", on),
+        )
         self.add(_T["label"], nt_literal(f"{english}'s chairmanship of {org} from {year}", "en"))
         self.add(_T["label"], nt_literal(f"Keketuaan {indonesian} di {org} sejak {year}", "id"))
         self.add(k(KG.chairOf), self.iri("organisation", chairmanship.organisation))
@@ -495,7 +496,9 @@ class Mapper:
             who = {language: self.agent_name(agent, language) for language in ("en", "id")}
             self.add(k(KG.participant), self.resource_of(agent) if not participant.country
                      else self.iri("country", participant.country))
-        self.add(_T["label"], nt_literal(f"{who.get('en', next(iter(who.values())))} at the {meeting_names['en']}", "en"))
+        self.add(
+            _T["label"], nt_literal(f"{who.get('en', next(iter(who.values())))} at the {meeting_names['en']}", "en")
+        )
         self.add(_T["label"], nt_literal(f"{who.get('id', who.get('en'))} pada {meeting_names['id']}", "id"))
         self.add(k(KG.participationIn), meeting_iri)
         self.labels(participant.group, k(KG.participantGroup))

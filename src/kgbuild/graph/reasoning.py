@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
+from rdflib.term import Node
 
 from ..facts import Origin
 from .mapping import Triple, nt_term, nt_triples, to_graph
-
 
 # HermiT accepts only the OWL 2 datatype map, which has neither xsd:date nor rdf:langString.
 OUTSIDE_OWL2_DATATYPES = {XSD.date, XSD.gYear, XSD.gYearMonth, RDF.langString}
@@ -38,7 +38,7 @@ class ReasonerError(Exception):
 class Inconsistent(Exception):
     """The facts contradict the ontology; `culprits` are the records that together cause it."""
 
-    def __init__(self, culprits: list[Origin], resources: list[URIRef]):
+    def __init__(self, culprits: list[Origin], resources: list[Node]):
         self.culprits = culprits
         self.resources = resources
         super().__init__(", ".join(str(origin) for origin in culprits))
@@ -71,7 +71,7 @@ def _is_consistent(ontology: Graph, facts: Graph, workdir: Path) -> tuple[bool, 
         different = BNode()
         reasoner_input.add((different, RDF.type, OWL.AllDifferent))
         members = BNode()
-        Collection(reasoner_input, members, group)
+        Collection(reasoner_input, members, [*group])
         reasoner_input.add((different, OWL.distinctMembers, members))
     path = workdir / "reasoner-input.nt"
     reasoner_input.serialize(path, format="nt", encoding="utf-8")
@@ -135,8 +135,8 @@ def linked_properties(ontology: Graph) -> set[str]:
     """Properties whose inferences depend on what is at the other end, not only on the statement being
     there: those with an inverse, or used in a restriction (kg:Member is someValuesFrom over the inverse
     of kg:member). For any other property a domain or range types one end whatever the other end is."""
-    found = set()
-    for subject, predicate, value in ontology.triples((None, OWL.inverseOf, None)):
+    found: set[Node] = set()
+    for subject, _, value in ontology.triples((None, OWL.inverseOf, None)):
         found.update(term for term in (subject, value) if isinstance(term, URIRef))
     for restricted in ontology.objects(None, OWL.onProperty):
         found.add(restricted)
@@ -198,7 +198,10 @@ def summarise(triples: list[Triple], constants: set[str], rdf_type: str,
                 kept[triple] = None
             continue
         if subject in chosen:
-            key = (subject, _shape_of_literal(predicate, value) if _is_literal(value) else ("out", predicate, kind(value)))
+            key = (
+                subject,
+                _shape_of_literal(predicate, value) if _is_literal(value) else ("out", predicate, kind(value)),
+            )
         elif value in chosen:
             key = (value, "in", predicate, kind(subject))
         else:
@@ -215,7 +218,9 @@ def summarise(triples: list[Triple], constants: set[str], rdf_type: str,
     return list(kept), representative
 
 
-def infer_types_of(ontology: Graph, triples: list[Triple], origin_of: Callable[[Triple], Origin | None]) -> list[Triple]:
+def infer_types_of(
+    ontology: Graph, triples: list[Triple], origin_of: Callable[[Triple], Origin | None]
+) -> list[Triple]:
     """Types HermiT infers for the facts' resources that the facts do not state, by way of a summary.
 
     `origin_of` gives the record behind a triple (None: no record); it is asked only when the facts
@@ -234,8 +239,11 @@ def infer_types_of(ontology: Graph, triples: list[Triple], origin_of: Callable[[
         if not consistent:
             groups = _groups(summary, origin_of)
             background = groups.pop(None, Graph())  # triples no YAML line wrote (ISO names): always in
-            culprits = minimal_conflict(ontology + background, groups, Path(tmp))
-            raise Inconsistent(sorted(culprits), sorted({s for origin in culprits for s in groups[origin].subjects()}))
+            by_record = {origin: graph for origin, graph in groups.items() if origin is not None}
+            culprits = minimal_conflict(ontology + background, by_record, Path(tmp))
+            subjects = {s for origin in culprits for s in by_record[origin].subjects()}
+            # rdflib's terms order (by kind, then text); its stubs type subjects() as Node, which has no order
+            raise Inconsistent(sorted(culprits), sorted(subjects))  # type: ignore[type-var]
     typed = {subject for subject, predicate, _ in triples if predicate == rdf_type}
     asserted_types = {(subject, value) for subject, predicate, value in triples if predicate == rdf_type}
     skip = {nt_term(OWL.NamedIndividual), nt_term(OWL.Thing)}
@@ -246,9 +254,9 @@ def infer_types_of(ontology: Graph, triples: list[Triple], origin_of: Callable[[
             inferred_for.setdefault(subject_term, []).append(class_term)
     inferred: list[Triple] = []
     for resource in typed:
-        for cls in sorted(inferred_for.get(representative.get(resource, resource), ())):
-            if (resource, cls) not in asserted_types:
-                inferred.append((resource, rdf_type, cls))
+        for class_term in sorted(inferred_for.get(representative.get(resource, resource), ())):
+            if (resource, class_term) not in asserted_types:
+                inferred.append((resource, rdf_type, class_term))
     return sorted(inferred)
 
 

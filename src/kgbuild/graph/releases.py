@@ -101,7 +101,7 @@ class ReleaseNotes:
         snapshot.build_id = report["build_id"]
         (work / RECORDS_FILE).write_text(snapshot.to_json(), "utf-8")
         if change_set is None:
-            document = {"from": None, "to": {"label": snapshot.label, "build_id": snapshot.build_id,
+            document: dict[str, Any] = {"from": None, "to": {"label": snapshot.label, "build_id": snapshot.build_id,
                                              "version": snapshot.version},
                         "counts": {}, "changes": [], "note": "no earlier build with recorded facts to compare with"}
             (work / CHANGES_JSON).write_text(json.dumps(document, indent=2) + "\n", "utf-8")

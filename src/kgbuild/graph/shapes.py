@@ -12,12 +12,13 @@ small graph: slower, never silently skipped.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
+from rdflib.term import Node
 
 from ..facts import Origin
 from ..vocab import short_name
@@ -34,7 +35,9 @@ class ShapeViolation:
 
 def check_shapes(shapes: Graph, data: Graph, mapped: Mapped) -> list[ShapeViolation]:
     """Validate data (facts plus materialised types) against the shapes with pySHACL; return each violation, located."""
-    return sorted({_located(focus, path, value, message, mapped) for focus, path, value, message in _pyshacl(shapes, data)})
+    return sorted(
+        {_located(focus, path, value, message, mapped) for focus, path, value, message in _pyshacl(shapes, data)}
+    )
 
 
 def _pyshacl(shapes: Graph, data: Graph) -> list[tuple]:
@@ -203,12 +206,15 @@ def _value_test(shapes: Graph, shape, variable: str) -> str | None:
         tests.append(f"(!isBlank({variable}) && REGEX(STR({variable}), {_n3(Literal(str(pattern)))}"
                      f"{', ' + _n3(Literal(str(flags))) if flags else ''}))")
     for kind in shapes.objects(shape, SH.nodeKind):
-        test = {SH.IRI: "isIRI", SH.Literal: "isLiteral", SH.BlankNode: "isBlank"}.get(kind)
+        tests_of: dict[Node, str] = {SH.IRI: "isIRI", SH.Literal: "isLiteral", SH.BlankNode: "isBlank"}
+        test = tests_of.get(kind)
         if test is None:
             raise Untranslatable(str(kind))
         tests.append(f"{test}({variable})")
     for head in shapes.objects(shape, SH.languageIn):
-        languages = " || ".join(f"langMatches(LANG({variable}), {_n3(Literal(str(tag)))})" for tag in _list(shapes, head))
+        languages = " || ".join(
+            f"langMatches(LANG({variable}), {_n3(Literal(str(tag)))})" for tag in _list(shapes, head)
+        )
         tests.append(f"({languages})")
     for minimum in shapes.objects(shape, SH.minInclusive):
         tests.append(f"({variable} >= {_n3(minimum)})")
@@ -245,11 +251,15 @@ def _translate_node_shape(shapes: Graph, shape) -> list[Constraint]:
                 if set(shapes.predicates(option)) - {SH.path, SH.minCount}:
                     raise Untranslatable("sh:or of property shapes beyond sh:minCount")
                 alternatives.append(f"EXISTS {{ ?this {_n3(shapes.value(option, SH.path))} ?anyValue }}")
-            constraints.append(Constraint(f"SELECT ?this WHERE {{ {targets} FILTER (!({' || '.join(alternatives)})) }}", message))
+            constraints.append(
+                Constraint(f"SELECT ?this WHERE {{ {targets} FILTER (!({' || '.join(alternatives)})) }}", message)
+            )
     else:
         node_test = _value_test(shapes, shape, "?this")
     if node_test is not None:
-        constraints.append(Constraint(f"SELECT ?this (?this AS ?value) WHERE {{ {targets} FILTER (!({node_test})) }}", message))
+        constraints.append(
+            Constraint(f"SELECT ?this (?this AS ?value) WHERE {{ {targets} FILTER (!({node_test})) }}", message)
+        )
     for property_shape in shapes.objects(shape, SH.property):
         constraints.extend(_translate_property_shape(shapes, property_shape, targets))
     for sparql in shapes.objects(shape, SH.sparql):
@@ -273,11 +283,16 @@ def _translate_property_shape(shapes: Graph, shape, targets: str) -> list[Constr
         found.append(Constraint(f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {p} ?value }} }} GROUP BY ?this "
                                 f"HAVING ({' || '.join(filter(None, (too_few, too_many)))})", message, path))
     elif too_many:
-        found.append(Constraint(f"SELECT ?this WHERE {{ {targets} ?this {p} ?value }} GROUP BY ?this HAVING ({too_many})",
-                                message, path))
+        found.append(
+            Constraint(
+                f"SELECT ?this WHERE {{ {targets} ?this {p} ?value }} GROUP BY ?this HAVING ({too_many})", message, path
+            )
+        )
     test = _value_test(shapes, shape, "?value")
     if test is not None:
-        found.append(Constraint(f"SELECT ?this ?value WHERE {{ {targets} ?this {p} ?value FILTER (!({test})) }}", message, path))
+        found.append(
+            Constraint(f"SELECT ?this ?value WHERE {{ {targets} ?this {p} ?value FILTER (!({test})) }}", message, path)
+        )
     if (shapes.value(shape, SH.uniqueLang) or Literal(False)).toPython() is True:
         found.append(Constraint(f"SELECT DISTINCT ?this WHERE {{ {targets} ?this {p} ?value , ?other "
                                 f"FILTER (?value != ?other && LANG(?value) != \"\" && LANG(?value) = LANG(?other)) }}",
@@ -288,8 +303,14 @@ def _translate_property_shape(shapes: Graph, shape, targets: str) -> list[Constr
         least = int(shapes.value(shape, SH.qualifiedMinCount) or 0)
         qualified_test = _value_test(shapes, qualified, "?value")
         if least > 0 and qualified_test is not None:
-            found.append(Constraint(f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {p} ?value FILTER ({qualified_test}) }} }} "
-                                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {least})", message, path))
+            found.append(
+                Constraint(
+                    f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {p} ?value FILTER ({qualified_test}) }} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {least})",
+                    message,
+                    path,
+                )
+            )
     return found
 
 
@@ -298,7 +319,9 @@ def _translate_sparql(shapes: Graph, constraint, targets: str) -> Constraint:
     prefixes = []
     for declaring in shapes.objects(constraint, SH.prefixes):
         for declaration in shapes.objects(declaring, SH.declare):
-            prefixes.append(f"PREFIX {shapes.value(declaration, SH.prefix)}: <{shapes.value(declaration, SH.namespace)}>")
+            prefixes.append(
+                f"PREFIX {shapes.value(declaration, SH.prefix)}: <{shapes.value(declaration, SH.namespace)}>"
+            )
     body = select.replace("$this", "?this")
     head, _, rest = body.partition("WHERE")
     # the targets go first inside the constraint's own group (not around it as a subquery, which

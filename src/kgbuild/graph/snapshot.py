@@ -4,7 +4,7 @@ in a maintainer's words."""
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ def _fields(record: Record) -> dict[str, Any]:
     return dict(sorted(values.items()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _defaults(model: type[Record]) -> tuple[tuple[str, bool, Any], ...]:
     """(name, required, default) of every field of a model, worked out once rather than per record."""
     return tuple((name, info.is_required(), None if info.is_required() else info.get_default(call_default_factory=True))
@@ -146,7 +146,9 @@ def snapshot_facts(facts: Facts, label: str, folder_name: str = "facts") -> Snap
             f"chairmanship of {namer.country(chairmanship.chair)} {_period(chairmanship.since, chairmanship.until)}",
             f"chairmanship/{slug}", chairmanship.since)
     for slug, meeting in facts.meetings.items():
-        series = {"summit": "summit", "ministerial": "ministerial meeting"}.get(meeting.series, f"{meeting.series} meeting")
+        series = {"summit": "summit", "ministerial": "ministerial meeting"}.get(
+            meeting.series, f"{meeting.series} meeting"
+        )
         when = f"{meeting.start}" + (f" to {meeting.end}" if meeting.end and meeting.end != meeting.start else "")
         add(meeting, "meeting", namer.organisation(meeting.organisation), slug,
             f"{ordinal(meeting.ordinal)} {series} ({slug}), {when} "
@@ -173,7 +175,17 @@ def _claim_record(claim, namer: _Namer, folder_name: str) -> FactRecord:
         about = org
         what = f"{claim.value} {claim.status or 'full'} {claim.kind or 'member'} members"
     summary = f"claim: {what}" + (f" as of {as_of}" if as_of else "") + ("" if claim.complete else " (incomplete)")
-    slug = vocab.claim_slug(about, claim.count, claim.status, claim.kind, str(claim.as_of.value) if claim.as_of else None)
-    return FactRecord(kind="claim", scope=namer.organisation(org), key=f"{org}/{about}/{claim.count}/{claim.status}/{claim.kind}",
-                      start=as_of or "", summary=summary, fields=_fields(claim), sources=tuple(claim.source),
-                      resource=f"claim/{slug}", at=f"{folder_name}/{Path(claim.origin.file).name}:{claim.origin.line}")
+    slug = vocab.claim_slug(
+        about, claim.count, claim.status, claim.kind, str(claim.as_of.value) if claim.as_of else None
+    )
+    return FactRecord(
+        kind="claim",
+        scope=namer.organisation(org),
+        key=f"{org}/{about}/{claim.count}/{claim.status}/{claim.kind}",
+        start=as_of or "",
+        summary=summary,
+        fields=_fields(claim),
+        sources=tuple(claim.source),
+        resource=f"claim/{slug}",
+        at=f"{folder_name}/{Path(claim.origin.file).name}:{claim.origin.line}",
+    )

@@ -13,16 +13,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from .. import __version__, vocab
+from ..config import build_time
 from ..vocab import VOID
 from . import releases
 from .dumps import finish_dumps, start_dumps
-from ..config import build_time
 from .mapping import nt_triples
 
 DUMPS = {"kg.ttl": ox.RdfFormat.TURTLE, "kg.nt": ox.RdfFormat.N_TRIPLES}
@@ -49,13 +50,13 @@ class GraphText:
     def nquads(self) -> bytes:
         return ("\n".join(self.quads) + "\n").encode("utf-8") if self.quads else b""
 
-    def merged(self, other: "GraphText") -> "GraphText":
+    def merged(self, other: GraphText) -> GraphText:
         """Both sets of graphs as one (two sorted runs: sorting them is a linear merge)."""
         quads = self.quads + other.quads
         quads.sort()
         union = self.ntriples + other.ntriples
         union.sort()
-        distinct = [line for line, before in zip(union, ["", *union]) if line != before]
+        distinct = [line for line, before in zip(union, ["", *union], strict=False) if line != before]
         return GraphText(quads, distinct, {**self.sizes, **other.sizes})
 
 
@@ -102,7 +103,8 @@ def json_ld_context(ontology: Graph, base: str) -> dict:
     context["label"] = {"@id": "rdfs:label", "@container": "@language"}
     context["altLabel"] = {"@id": "skos:altLabel"}
     context["wasDerivedFrom"] = {"@id": "prov:wasDerivedFrom", "@type": "@id"}
-    for term in sorted(set(ontology.subjects(RDF.type, OWL.ObjectProperty)) | set(ontology.subjects(RDF.type, OWL.DatatypeProperty))):
+    properties = {*ontology.subjects(RDF.type, OWL.ObjectProperty), *ontology.subjects(RDF.type, OWL.DatatypeProperty)}
+    for term in sorted(properties, key=str):  # by IRI: the kg: terms kept below are all IRIs
         if not str(term).startswith(vocab.KG_NS):
             continue
         name = str(term)[len(vocab.KG_NS):]
@@ -126,7 +128,13 @@ def void_description(store: ox.Store, base: str, build_id: str, built_at: str, c
     void.bind("dcterms", DCTERMS)
     dataset = URIRef(f"{base}dataset")
     void.add((dataset, RDF.type, VOID.Dataset))
-    void.add((dataset, DCTERMS.title, Literal("kgbuild knowledge graph: CICA, ASEAN and their members, meetings and declarations", lang="en")))
+    void.add(
+        (
+            dataset,
+            DCTERMS.title,
+            Literal("kgbuild knowledge graph: CICA, ASEAN and their members, meetings and declarations", lang="en"),
+        )
+    )
     void.add((dataset, DCTERMS.identifier, Literal(build_id)))
     void.add((dataset, DCTERMS.modified, Literal(built_at, datatype=XSD.dateTime)))
     void.add((dataset, URIRef("http://www.w3.org/2002/07/owl#versionInfo"), Literal(f"{built_at[:10]}+{build_id}")))
@@ -137,17 +145,16 @@ def void_description(store: ox.Store, base: str, build_id: str, built_at: str, c
     void.add((dataset, VOID.vocabulary, URIRef(vocab.KG_NS)))
     for name in [*DUMPS, "kg.jsonld", *QUAD_DUMPS]:
         void.add((dataset, VOID.dataDump, URIRef(f"{base}dumps/{name}")))
-    union = {"use_default_graph_as_union": True}
-    entities = next(iter(store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }", **union)))["n"]
+    entities = next(_select(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"))["n"]
     void.add((dataset, VOID.entities, Literal(int(entities.value), datatype=XSD.integer)))
-    rows = store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c", **union)
+    rows = _select(store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c")
     # partitions are blank nodes labelled by their order (ORDER BY), so void.ttl comes out the same every build
     for number, row in enumerate(rows):
         partition = BNode(f"class{number}")
         void.add((dataset, VOID.classPartition, partition))
         void.add((partition, VOID["class"], URIRef(row["c"].value)))
         void.add((partition, VOID.entities, Literal(int(row["n"].value), datatype=XSD.integer)))
-    rows = store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p", **union)
+    rows = _select(store, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")
     properties = 0
     for number, row in enumerate(rows):
         properties += 1
@@ -159,9 +166,18 @@ def void_description(store: ox.Store, base: str, build_id: str, built_at: str, c
     return void
 
 
+def _serialized(terms: list, rdf_format: ox.RdfFormat) -> bytes:
+    """ox.serialize without an output: the bytes (typed bytes | None, for the call with an output)."""
+    return cast(bytes, ox.serialize(terms, format=rdf_format))
+
+
+def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    """The solutions of a SELECT over the union of the graphs."""
+    return cast(ox.QuerySolutions, store.query(query, use_default_graph_as_union=True))
+
+
 def _class_counts(store: ox.Store) -> dict[str, int]:
-    rows = store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c",
-                       use_default_graph_as_union=True)
+    rows = _select(store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c")
     return {row["c"].value: int(row["n"].value) for row in rows}
 
 
@@ -187,7 +203,9 @@ def write_build(graphs: dict[str, Graph], out: Path, base: str, ontology_dir: Pa
     work.mkdir()
     try:
         text = text if text is not None else graph_text(graphs, base)
-        report = _write_artefacts(graphs, text, memory, work, base, ontology_dir, queries_dir, warnings, prefixes, notes)
+        report = _write_artefacts(
+            graphs, text, memory, work, base, ontology_dir, queries_dir, warnings, prefixes, notes
+        )
         if check is not None:
             check()
         final = builds / report["build_id"]
@@ -214,13 +232,13 @@ def _write_artefacts(graphs, text: GraphText, memory: ox.Store | None, work: Pat
     build_id = build_id_of(text.nquads, queries)
     built_at = build_time()[0].isoformat()
     version = releases.version_quads(base, build_id, built_at)  # added after the id is taken: see version_quads
-    nquads = text.nquads + ox.serialize(version, format=ox.RdfFormat.N_QUADS)
+    nquads = text.nquads + _serialized(version, ox.RdfFormat.N_QUADS)
     store = ox.Store(str(work / "store"))
     with ThreadPoolExecutor(max_workers=1) as pool:
         loading = pool.submit(_bulk_load, store, nquads)  # first: the longest piece
         (work / "kg.nq").write_bytes(nquads)
         union = list(text.ntriples)  # the version triples go in below
-        for line in ox.serialize([quad.triple for quad in version], format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines():
+        for line in _serialized([quad.triple for quad in version], ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines():
             if line:
                 insort(union, line)
         (work / "kg.nt").write_bytes(("\n".join(union) + "\n").encode("utf-8"))
@@ -234,7 +252,10 @@ def _write_artefacts(graphs, text: GraphText, memory: ox.Store | None, work: Pat
                 (work / "queries").mkdir()
                 for name, query in queries.items():
                     (work / "queries" / name).write_bytes(query)
-            counts = {"total": len(union), **{name: text.sizes.get(str(vocab.graph_iri(name, base)), 0) for name in graphs}}
+            counts = {
+                "total": len(union),
+                **{name: text.sizes.get(str(vocab.graph_iri(name, base)), 0) for name in graphs},
+            }
             # statistics from an in-memory store: the on-disk one just bulk-loaded answers scans ~50x slower
             if memory is None:
                 memory = ox.Store()

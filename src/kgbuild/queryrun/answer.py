@@ -34,7 +34,7 @@ class Answer:
 
     head: dict[str, Any]
     body: bytes | None  # the whole body, when the answer was complete in one frame
-    chunks: "AnswerStream | None"  # otherwise: the body, chunk by chunk
+    chunks: AnswerStream | None  # otherwise: the body, chunk by chunk
     outcome: dict[str, Any]  # filled as the answer ends: rows, bytes, error
 
 
@@ -104,7 +104,7 @@ class AnswerStream:
         else:
             self._when_done.append(callback)
 
-    def __iter__(self) -> "AnswerStream":
+    def __iter__(self) -> AnswerStream:
         return self
 
     def __next__(self) -> bytes:
@@ -127,10 +127,10 @@ class AnswerStream:
             self.outcome.update(pickle.loads(payload))
             self._end(finished=True)
             raise StopIteration
-        failure = pickle.loads(payload)  # X: a cap was reached mid-answer; the status is sent, so it breaks off
-        self.outcome.update(error=failure["error"], message=failure["message"])
+        cap = pickle.loads(payload)  # X: a cap was reached mid-answer; the status is sent, so it breaks off
+        self.outcome.update(error=cap["error"], message=cap["message"])
         self._end(finished=True)
-        raise QueryFailed(failure["error"], failure["message"])
+        raise QueryFailed(cap["error"], cap["message"])
 
     def _end(self, finished: bool) -> None:
         child, self._child = self._child, None

@@ -9,9 +9,16 @@ from __future__ import annotations
 import socket
 import struct
 import time
+from typing import Protocol, overload
 
 _HEADER = struct.Struct("!cI")  # kind, payload length
 _READ_SIZE = 256 * 1024
+
+
+class FrameSender(Protocol):
+    """What answering a query needs of its connection: a FrameSocket, or the in-process stand-in."""
+
+    def send(self, kind: bytes, payload: bytes = b"") -> None: ...
 
 
 class FrameSocket:
@@ -23,6 +30,12 @@ class FrameSocket:
 
     def send(self, kind: bytes, payload: bytes = b"") -> None:
         self._socket.sendall(_HEADER.pack(kind, len(payload)) + payload)
+
+    @overload
+    def receive(self, timeout: None = None) -> tuple[bytes, bytes]: ...
+
+    @overload
+    def receive(self, timeout: float) -> tuple[bytes, bytes] | None: ...
 
     def receive(self, timeout: float | None = None) -> tuple[bytes, bytes] | None:
         """The next frame as (kind, payload); None when none is whole within timeout seconds.

@@ -79,7 +79,7 @@ class InProcessRunner(Runner):
             answer(job, self.tracker, child.connection)
         except BrokenPipeError:
             pass  # the answer was abandoned (timeout, client gone)
-        except Exception:  # noqa: BLE001 - a thread must not die silently
+        except Exception:  # a thread must not die silently
             LOG.exception("query thread failed")
 
     def _release(self, child) -> None:

@@ -10,7 +10,7 @@ DESCRIBE) pass through a Python iterator, which costs little beside serialising 
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -156,7 +156,8 @@ def row_counter(result: object, chosen: Format, max_rows: int) -> _Counter:
         return _Triples(max_rows)
     if isinstance(result, ox.QueryBoolean):
         return _Counter(max_rows)
-    return {
+    counters: dict[ox.QueryResultsFormat | None, type[_Counter]] = {
         ox.QueryResultsFormat.TSV: _Lines, ox.QueryResultsFormat.CSV: _CsvLines,
         ox.QueryResultsFormat.XML: _XmlResults, ox.QueryResultsFormat.JSON: _JsonSolutions,
-    }.get(chosen.results, _Counter)(max_rows)
+    }
+    return counters.get(chosen.results, _Counter)(max_rows)

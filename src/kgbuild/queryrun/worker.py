@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from ..store import BuildTracker, StoreError
 from .formats import ANSWER_FORMATS, HTML, Format, format_named
-from .frames import FrameSocket
+from .frames import FrameSender, FrameSocket
 from .rowcount import ResultTooLarge, row_counter
 
 CHUNK_SIZE = 64 * 1024
@@ -41,7 +41,7 @@ PR_SET_PDEATHSIG = 1
 class _AnswerWriter:
     """A binary file for Oxigraph's serialisers: counts rows and bytes, sends full chunks as D frames."""
 
-    def __init__(self, connection: FrameSocket, head: dict, counter, max_bytes: int) -> None:
+    def __init__(self, connection: FrameSender, head: dict, counter, max_bytes: int) -> None:
         self._connection = connection
         self._head = head
         self._counter = counter
@@ -89,7 +89,7 @@ class _AnswerWriter:
         return chunk
 
 
-def answer(job: dict[str, Any], tracker: BuildTracker, connection: FrameSocket) -> None:
+def answer(job: dict[str, Any], tracker: BuildTracker, connection: FrameSender) -> None:
     """Run one job and send its frames."""
     try:
         build = tracker.current()
@@ -107,7 +107,8 @@ def answer(job: dict[str, Any], tracker: BuildTracker, connection: FrameSocket) 
         return _fail(connection, negotiated["error"], negotiated["message"])
     chosen = format_named(ANSWER_FORMATS[kind], negotiated)
     tag = f"{build.build_id}.{chosen.extension}{job.get('variant', '')}"
-    head = {"status": 200, "tag": tag, "format": chosen.name, "content_type": chosen.content_type, "table": None}
+    head: dict[str, Any] = {"status": 200, "tag": tag, "format": chosen.name, "content_type": chosen.content_type,
+                            "table": None}
     matches = job.get("if_none_match") or ()
     nothing = {"rows": 0, "bytes": 0}
     if tag in matches or "*" in matches:
@@ -123,13 +124,14 @@ def answer(job: dict[str, Any], tracker: BuildTracker, connection: FrameSocket) 
         _fail(connection, "evaluation", str(error))
 
 
-def _stream(result: Any, chosen: Format, job: dict, head: dict, connection: FrameSocket) -> None:
+def _stream(result: Any, chosen: Format, job: dict, head: dict, connection: FrameSender) -> None:
     max_rows = job.get("max_rows") or sys.maxsize
     counter = row_counter(result, chosen, max_rows)
     writer = _AnswerWriter(connection, head, counter, job.get("max_bytes") or sys.maxsize)
     try:
         if isinstance(result, ox.QueryTriples):
-            ox.serialize(counter.wrap(result), writer, chosen.rdf, prefixes=job.get("prefixes"))
+            # pyoxigraph writes to any object with write(); its stubs ask for IO[bytes]
+            ox.serialize(counter.wrap(result), writer, chosen.rdf, prefixes=job.get("prefixes"))  # type: ignore[arg-type]
         else:
             result.serialize(writer, chosen.results)
         writer.finish()
@@ -139,11 +141,11 @@ def _stream(result: Any, chosen: Format, job: dict, head: dict, connection: Fram
         return _fail(connection, "evaluation", str(error), started=writer.started)
 
 
-def _send_whole(connection: FrameSocket, head: dict, body: bytes, outcome: dict) -> None:
+def _send_whole(connection: FrameSender, head: dict, body: bytes, outcome: dict) -> None:
     connection.send(b"A", pickle.dumps({"head": head, "body": body, "outcome": outcome}, pickle.HIGHEST_PROTOCOL))
 
 
-def _fail(connection: FrameSocket, kind: str, message: str, started: bool = False) -> None:
+def _fail(connection: FrameSender, kind: str, message: str, started: bool = False) -> None:
     connection.send(b"X" if started else b"E", pickle.dumps({"error": kind, "message": message}))
 
 

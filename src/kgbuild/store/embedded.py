@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -67,8 +68,12 @@ class BuiltStore:
 
     def objects(self, subjects: list[ox.NamedNode], predicate: ox.NamedNode) -> dict[ox.NamedNode, tuple[Any, ...]]:
         """Each subject's distinct objects for predicate, in any graph, from the store's index."""
-        return {subject: tuple(dict.fromkeys(quad.object for quad in self.store.quads_for_pattern(subject, predicate, None)))
-                for subject in subjects}
+        return {
+            subject: tuple(
+                dict.fromkeys(quad.object for quad in self.store.quads_for_pattern(subject, predicate, None))
+            )
+            for subject in subjects
+        }
 
 
 def open_embedded(dist: Path) -> BuiltStore:

@@ -57,7 +57,7 @@ def publication_triples(dist: Path, data_graphs: list[str], base: str) -> list[o
     """The record of publishing dist/ into data_graphs: build id, report, stored queries, VoID."""
     report_text = (dist / "report.json").read_text("utf-8")
     record = ox.NamedNode(publication_iri(base))
-    issued = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    issued = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     triples = [
         ox.Triple(record, IDENTIFIER, ox.Literal(json.loads(report_text)["build_id"])),
         ox.Triple(record, ISSUED, ox.Literal(issued, datatype=XSD_DATETIME)),

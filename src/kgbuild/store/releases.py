@@ -39,7 +39,7 @@ class Release:
 
 def list_releases(builds_dir: Path) -> list[Release]:
     """The kept builds in a builds folder, newest first (unfinished and set-aside folders left out)."""
-    releases = []
+    releases: list[Release] = []
     if not Path(builds_dir).is_dir():
         return releases
     for folder in Path(builds_dir).iterdir():

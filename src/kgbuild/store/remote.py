@@ -16,9 +16,10 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -54,7 +55,9 @@ def open_remote(folder: Path) -> RemoteStore:
         tracker = RemoteTracker(settings["endpoint"], settings["base_iri"],
                                 Path(settings["dist"]) if settings.get("dist") else None)
     except (OSError, ValueError, KeyError) as error:
-        raise StoreError(f"{folder}/{POINTER} is unreadable ({error}); start `kgbuild serve --backend URL` again")
+        raise StoreError(
+            f"{folder}/{POINTER} is unreadable ({error}); start `kgbuild serve --backend URL` again"
+        ) from error
     built = RemoteStore(tracker)
     tracker.current()
     return built

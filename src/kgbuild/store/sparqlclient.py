@@ -13,7 +13,8 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any, cast
 
 import pyoxigraph as ox
 import requests
@@ -26,7 +27,7 @@ CONNECT_TIMEOUT = 5.0
 # An empty store parses every query first: the same syntax errors (line, column) as the embedded
 # store, and the remote store only ever sees queries Oxigraph accepts.
 _PARSER = ox.Store()
-# web/results.py may run a query twice (once to learn its kind, once on the streaming thread):
+# web/protocol/results.py may run a query twice (once to learn its kind, once on the streaming thread):
 # keep the last answers for a moment, so the second run costs no second trip to the store.
 RECENT_ANSWERS = 32
 RECENT_SECONDS = 2.0
@@ -94,8 +95,8 @@ def _where_brace(text: str) -> int | None:
     if form.group(1).lower() == "construct":
         if not code[start:].lstrip().startswith("{"):
             return None  # CONSTRUCT WHERE { ... }: the group is the template too
-        depth, position = 0, code.index("{", start)
-        for position in range(position, len(code)):
+        depth, opening = 0, code.index("{", start)
+        for position in range(opening, len(code)):
             depth += {"{": 1, "}": -1}.get(code[position], 0)
             if depth == 0:
                 break
@@ -192,7 +193,8 @@ def _parse_answer(answer: tuple[str, bytes], wants_triples: bool) -> Any:
 
 
 def _boolean(value: bool) -> ox.QueryBoolean:
-    return ox.parse_query_results('{"head":{},"boolean":%s}' % str(value).lower(), ox.QueryResultsFormat.JSON)
+    answer = ox.parse_query_results(f'{{"head":{{}},"boolean":{str(value).lower()}}}', ox.QueryResultsFormat.JSON)
+    return cast(ox.QueryBoolean, answer)
 
 
 def _valid_blank_nodes(body: bytes) -> bytes:

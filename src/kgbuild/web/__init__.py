@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from flask import Flask, Response
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from ..config import settings
 from . import changes, dataset, dumps, linkeddata, pages, queries, sparql, ui
-from .guards import requestlog, safety
 from .errors import error_response
+from .guards import requestlog, safety
 from .protocol import headers
 from .protocol.negotiation import NotAcceptable, UnknownFormat
 from .protocol.operation import ProtocolError
@@ -22,7 +23,8 @@ def create_app(dist: Path | None = None, overrides: Mapping[str, object] | None 
     app = Flask(__name__)
     app.config.update(KGBUILD_DIST=Path(dist) if dist is not None else settings().dist, YASGUI_DIR=None)
     app.config.update(overrides or {})
-    app.json.sort_keys = False
+    if isinstance(app.json, DefaultJSONProvider):  # Flask's own provider: always, unless an app swaps it
+        app.json.sort_keys = False
     dataset.init_app(app, app.config["KGBUILD_DIST"])
     headers.init_app(app)
     for blueprint in (sparql.bp, linkeddata.bp, dumps.bp, changes.bp, queries.bp, pages.bp, ui.bp):

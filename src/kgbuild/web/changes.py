@@ -10,8 +10,8 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from ..changes import change_document, change_graph
 from ..changes.folder import CHANGES_JSON, CHANGES_TTL, read_report
-from ..store.releases import BUILD_FOLDER, Release, builds_dir_of, changes_between, find_release, list_releases
 from ..queryrun.formats import GRAPH_FORMATS, HTML, JSON
+from ..store.releases import BUILD_FOLDER, Release, builds_dir_of, changes_between, find_release, list_releases
 from .dataset import current_build, local_href
 from .protocol.headers import entity_tag, mark, not_modified
 from .protocol.negotiation import choose_format

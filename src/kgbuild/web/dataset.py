@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, current_app, g, has_request_context
 
 from ..iris import ONTOLOGY
-from ..store import BuildTracker, BuiltStore
+from ..store import BuildTracker, Store
 
 EXTENSION_KEY = "kgbuild.build"
 CACHES_KEY = "kgbuild.build_caches"
@@ -25,7 +25,7 @@ class BuildCaches:
         self._build: tuple[str, str] | None = None
         self._caches: dict[str, dict] = {}
 
-    def named(self, build: BuiltStore, name: str) -> dict:
+    def named(self, build: Store, name: str) -> dict:
         key = (str(build.path), build.build_id)
         with self._lock:
             if key != self._build:
@@ -39,7 +39,7 @@ def init_app(app: Flask, dist: Path) -> None:
     app.extensions[CACHES_KEY] = BuildCaches()
 
 
-def current_build() -> BuiltStore:
+def current_build() -> Store:
     """The build dist/ points at now (a new build is picked up on the next request).
 
     Looked up once per request: a page links hundreds of terms, and one build serves the whole request.
@@ -55,7 +55,7 @@ def current_build() -> BuiltStore:
     return build
 
 
-def build_cache(build: BuiltStore, name: str) -> dict:
+def build_cache(build: Store, name: str) -> dict:
     """The dict called name that lives as long as build is the one served (per worker process)."""
     return current_app.extensions[CACHES_KEY].named(build, name)
 

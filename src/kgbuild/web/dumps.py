@@ -9,9 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
 
+from ..queryrun.formats import GRAPH_FORMATS, HTML
 from ..store.releases import BUILD_FOLDER, Release, builds_dir_of, list_releases
 from ..vocab import VOID
-from ..queryrun.formats import GRAPH_FORMATS, HTML
 from .changes import source_href
 from .dataset import current_build, local_href
 from .protocol.headers import entity_tag, mark, not_modified
@@ -145,9 +145,9 @@ def void_triples() -> list[ox.Triple]:
                for q in parsed]
     datasets = [t.subject for t in triples if t.predicate == RDF_TYPE and t.object == ox.NamedNode(f"{VOID}Dataset")]
     if not datasets:
-        dataset = ox.NamedNode(url_for("dumps.void", _external=True))
-        triples.append(ox.Triple(dataset, RDF_TYPE, ox.NamedNode(f"{VOID}Dataset")))
-        datasets = [dataset]
+        described = ox.NamedNode(url_for("dumps.void", _external=True))
+        triples.append(ox.Triple(described, RDF_TYPE, ox.NamedNode(f"{VOID}Dataset")))
+        datasets = [described]
     endpoint = ox.NamedNode(url_for("sparql.endpoint", _external=True))
     for dataset in datasets:
         present = {t.predicate for t in triples if t.subject == dataset}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
@@ -14,8 +16,8 @@ from .protocol.negotiation import choose_format, format_by_extension
 from .render.describe import Description, describe, statements_of
 from .render.pagecache import Rendered, RenderedPages
 from .render.pictures import organisation_pictures
-from .render.timenames import names_then
 from .render.terms import Cell, all_prefixes, cell, pick_label, requested_language
+from .render.timenames import names_then
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -85,7 +87,7 @@ def _render(build, kind: str, slug: str, by_suffix, language: str) -> Rendered:
     if chosen is HTML:
         body = _page(description, kind, slug, language).encode("utf-8")
     else:  # a page is small and bounded: serialised at once, without the streaming thread of /sparql
-        body = ox.serialize(description.triples(language), format=chosen.rdf, prefixes=all_prefixes())
+        body = cast(bytes, ox.serialize(description.triples(language), format=chosen.rdf, prefixes=all_prefixes()))
     links = [f'<{iri}>; rel="canonical"']
     if description.incoming_total > len(description.incoming):  # RDF has no place to say "and more": a header does
         links.append(f'<{url_for("sparql.endpoint", query=description.incoming_query)}>; rel="related"; '
@@ -129,7 +131,7 @@ def _page(description: Description, kind: str, slug: str, language: str) -> str:
     return render_template(
         "resource.html", iri=description.iri.value, kind=kind, slug=slug, language=language,
         title=pick_label(description.labels, language) or slug,
-        labels=sorted(((label.language or "", label.value) for label in description.labels)),
+        labels=sorted((label.language or "", label.value) for label in description.labels),
         types=types, groups=list(groups.values()), referrers=referrers, referrers_total=description.incoming_total,
         all_referrers=more, sources=sources, pictures=pictures, formats=GRAPH_FORMATS, then=then,
     )

@@ -7,10 +7,27 @@ from collections import defaultdict
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 
-from ..iris import (ONTOLOGY, OWL_ANNOTATION_PROPERTY, OWL_CLASS, OWL_DATATYPE_PROPERTY, OWL_EQUIVALENT_CLASS,
-                    OWL_INVERSE_OF, OWL_NAMED_INDIVIDUAL, OWL_OBJECT_PROPERTY, RDFS_CLASS, RDFS_COMMENT, RDFS_DOMAIN,
-                    RDFS_LABEL, RDFS_RANGE, RDFS_SUB_CLASS_OF, RDFS_SUB_PROPERTY_OF, RDF_PROPERTY, RDF_TYPE,
-                    SKOS_DEFINITION, SKOS_PREF_LABEL)
+from ..iris import (
+    ONTOLOGY,
+    OWL_ANNOTATION_PROPERTY,
+    OWL_CLASS,
+    OWL_DATATYPE_PROPERTY,
+    OWL_EQUIVALENT_CLASS,
+    OWL_INVERSE_OF,
+    OWL_NAMED_INDIVIDUAL,
+    OWL_OBJECT_PROPERTY,
+    RDF_PROPERTY,
+    RDF_TYPE,
+    RDFS_CLASS,
+    RDFS_COMMENT,
+    RDFS_DOMAIN,
+    RDFS_LABEL,
+    RDFS_RANGE,
+    RDFS_SUB_CLASS_OF,
+    RDFS_SUB_PROPERTY_OF,
+    SKOS_DEFINITION,
+    SKOS_PREF_LABEL,
+)
 from ..queryrun.formats import GRAPH_FORMATS, HTML
 from ..storedqueries import stored_queries
 from ..vocab import KG

@@ -88,7 +88,7 @@ def _check_build(dist: Path) -> None:
             message = b""
         except StoreError as error:
             message = str(error).encode("utf-8", "replace")
-        except BaseException as error:  # noqa: BLE001 - whatever it is, the parent reports it
+        except BaseException as error:  # whatever it is, the parent reports it
             message = f"{dist}/ cannot be opened ({error}); rebuild it with `kgbuild build --out {dist}`".encode()
         os.write(write_end, message or b"-")
         os._exit(0)

@@ -9,12 +9,17 @@ from flask import Blueprint, Response, current_app, request, url_for
 from ..queryrun.formats import GRAPH_FORMATS, HTML
 from ..vocab import GRAPH_NAMES
 from .dataset import current_build
-from .protocol.refusals import check_graphs, check_query_text
 from .protocol.headers import entity_tag, mark, not_modified
 from .protocol.negotiation import choose_format
 from .protocol.operation import ProtocolError, read_operation
-from .protocol.results import (QueryJob, refuse_a_client_over_its_limits, render_results_page, respond_with_query,
-                               respond_with_triples)
+from .protocol.refusals import check_graphs, check_query_text
+from .protocol.results import (
+    QueryJob,
+    refuse_a_client_over_its_limits,
+    render_results_page,
+    respond_with_query,
+    respond_with_triples,
+)
 from .protocol.service_description import describe_service
 from .ui import render_query_page
 
@@ -48,7 +53,9 @@ def endpoint() -> Response:
     default_graphs, named_graphs = operation.default_graphs, operation.named_graphs
     if default_graphs is None and (shape.from_graphs or shape.from_named_graphs):
         # the store's union default would hide FROM; the protocol's graphs, when given, override it
-        default_graphs, named_graphs = list(shape.from_graphs), list(shape.from_named_graphs)
+        # every one resolved: check_query_text refused a graph it could not resolve
+        default_graphs = [graph for graph in shape.from_graphs if graph is not None]
+        named_graphs = [graph for graph in shape.from_named_graphs if graph is not None]
     job = QueryJob(text, default_graph=default_graphs, named_graphs=named_graphs)
     try:
         return respond_with_query(job, render_results_page("sparql_results.html", query=text), build=build)

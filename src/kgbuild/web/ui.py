@@ -7,9 +7,22 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, send_from_directory, url_for
 
-from ..iris import (DCTERMS_ISSUED, DCTERMS_PUBLISHER, DCTERMS_TITLE, OWL_ANNOTATION_PROPERTY, OWL_CLASS,
-                    OWL_DATATYPE_PROPERTY, OWL_OBJECT_PROPERTY, PROV_WAS_DERIVED_FROM, RDFS_CLASS, RDFS_COMMENT,
-                    RDFS_LABEL, RDF_PROPERTY, RDF_TYPE, SKOS_ALT_LABEL)
+from ..iris import (
+    DCTERMS_ISSUED,
+    DCTERMS_PUBLISHER,
+    DCTERMS_TITLE,
+    OWL_ANNOTATION_PROPERTY,
+    OWL_CLASS,
+    OWL_DATATYPE_PROPERTY,
+    OWL_OBJECT_PROPERTY,
+    PROV_WAS_DERIVED_FROM,
+    RDF_PROPERTY,
+    RDF_TYPE,
+    RDFS_CLASS,
+    RDFS_COMMENT,
+    RDFS_LABEL,
+    SKOS_ALT_LABEL,
+)
 from ..storedqueries import stored_queries
 from ..uiassets import find_yasgui
 from .dataset import current_build

@@ -60,7 +60,7 @@ class ClientTable:
         _SLOT.pack_into(self._memory, spare, key, 0, 0, budget, now)
         return spare
 
-    def admit(self, client: str, limits: ClientLimits) -> "Admission":
+    def admit(self, client: str, limits: ClientLimits) -> Admission:
         """Count a query in for client.
 
         :raises TooManyQueries: over the concurrency limit, or the minute's query-seconds are spent.

@@ -79,7 +79,9 @@ def init_app(app: Flask) -> None:
         if original is not None:  # Flask logged the traceback already; tie it to the id the client sees
             LOG.error("request %s failed: %s: %s", record.id, type(original).__name__, original)
         record.outcome = "error"
-        return error_response(500, f"internal error (request {record.id}); it is logged, and the operator can look it up")
+        return error_response(
+            500, f"internal error (request {record.id}); it is logged, and the operator can look it up"
+        )
 
     @app.errorhandler(StoreError)
     def no_build(error: StoreError) -> Response:

@@ -86,7 +86,8 @@ def _form_fields(request: Request) -> MultiDict:
     except UnicodeDecodeError as error:
         raise ProtocolError(400, f"the form body is not valid UTF-8 ({error})") from None
     fields = MultiDict(parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote"))
-    request.form, request.files = fields, MultiDict()
+    # werkzeug types these cached properties as immutable; the parsed fields go in their place
+    request.form, request.files = fields, MultiDict()  # type: ignore[assignment]
     return fields
 
 

@@ -6,7 +6,7 @@ not have (400): each read from the query's text (queryrun/querytext.py) or the p
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ...queryrun.querytext import QueryShape, read_shape
 from .operation import ProtocolError, update_refused

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import pyoxigraph as ox
 from flask import Response, current_app, g, render_template, request
@@ -15,7 +16,7 @@ from ...queryrun.formats import ANSWER_FORMATS, HTML, Format
 from ...queryrun.inprocess import InProcessRunner
 from ...queryrun.pool import QueryPool, pool_for
 from ...queryrun.streaming import SerialisedStream
-from ...store import BuiltStore, StoreError
+from ...store import Store, StoreError
 from ..dataset import EXTENSION_KEY, current_build
 from ..guards.limits import ClientLimits, client_table
 from ..render.terms import all_prefixes, cell
@@ -43,7 +44,7 @@ class QueryJob:
 
 
 def respond_with_query(job: QueryJob, page: Callable[[dict], str], variant: str = "",
-                       build: BuiltStore | None = None) -> Response:
+                       build: Store | None = None) -> Response:
     """Run job in a query process (killed at the time limit) and send its answer, negotiated and streamed.
 
     The client is counted in first (its concurrent queries and query-seconds); the answer's first
@@ -115,7 +116,7 @@ def _runner() -> QueryPool | InProcessRunner:
     return pool_for(config["KGBUILD_DIST"], config["KGBUILD_QUERY_PROCESSES"])
 
 
-def _job_message(job: QueryJob, variant: str, build: BuiltStore) -> dict[str, Any]:
+def _job_message(job: QueryJob, variant: str, build: Store) -> dict[str, Any]:
     matches = request.if_none_match if request.method in ("GET", "HEAD") else None
     config = current_app.config
     return {
@@ -147,7 +148,7 @@ def _negotiated(accept: str | None, override: str | None) -> dict[str, str | dic
 _prefixes_by_base: dict[str, dict[str, str]] = {}
 
 
-def _prefixes(build: BuiltStore) -> dict[str, str]:
+def _prefixes(build: Store) -> dict[str, str]:
     """all_prefixes() for the build, made once per base IRI (each call looks at dist/ again)."""
     prefixes = _prefixes_by_base.get(build.base_iri)
     if prefixes is None:
@@ -188,7 +189,8 @@ def respond_with_triples(make_triples: Callable[[], Iterable[ox.Triple]], chosen
         response = Response(content_type=chosen.content_type)
     else:
         prefixes = all_prefixes()
-        body = SerialisedStream(lambda out: ox.serialize(make_triples(), out, chosen.rdf, prefixes=prefixes))
+        # pyoxigraph writes to any object with write(); its stubs ask for IO[bytes]
+        body = SerialisedStream(lambda out: ox.serialize(make_triples(), out, chosen.rdf, prefixes=prefixes))  # type: ignore[arg-type]
         response = Response(body, content_type=chosen.content_type)
     return mark(response, tag, vary)
 

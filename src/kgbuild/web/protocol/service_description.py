@@ -7,7 +7,7 @@ import pyoxigraph as ox
 from ... import iris
 from ...iris import FORMATS, SD, VOID
 from ...queryrun.formats import GRAPH_FORMATS, RESULT_FORMATS
-from ...store import BuiltStore
+from ...store import Store
 from ...vocab import GRAPH_NAMES
 
 RDF_TYPE = ox.NamedNode(iris.RDF_TYPE)
@@ -23,7 +23,7 @@ def sd(term: str) -> ox.NamedNode:
     return ox.NamedNode(f"{SD}{term}")
 
 
-def describe_service(endpoint: str, build: BuiltStore) -> list[ox.Triple]:
+def describe_service(endpoint: str, build: Store) -> list[ox.Triple]:
     """The service description of the endpoint at URL endpoint, serving build."""
     service = ox.NamedNode(endpoint)
     dataset, default_graph = ox.BlankNode(), ox.BlankNode()

@@ -10,12 +10,22 @@ everything seen (labels.py, cached per build) and the titles of its sources.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import pyoxigraph as ox
 
-from ...iris import (DCAT_LANDING_PAGE, DCTERMS, DCTERMS_SOURCE, FOAF_PAGE, KG, PROV_WAS_DERIVED_FROM, RDFS_SEE_ALSO,
-                     RDF_TYPE, SCHEMA_URL)
-from ...store import BuiltStore
+from ...iris import (
+    DCAT_LANDING_PAGE,
+    DCTERMS,
+    DCTERMS_SOURCE,
+    FOAF_PAGE,
+    KG,
+    PROV_WAS_DERIVED_FROM,
+    RDF_TYPE,
+    RDFS_SEE_ALSO,
+    SCHEMA_URL,
+)
+from ...store import Store
 from ..dataset import build_cache, keep
 from .labels import LABEL, labels_of
 from .terms import pick_label
@@ -46,7 +56,7 @@ class Statement:
     """One triple about the resource, seen from it: the predicate and the other end, with labels."""
 
     predicate: ox.NamedNode
-    other: object
+    other: Any  # a term: an IRI, a blank node or a literal (or a quoted triple)
     predicate_labels: tuple[ox.Literal, ...] = ()
     other_labels: tuple[ox.Literal, ...] = ()
 
@@ -75,7 +85,7 @@ class Description:
         """The description as triples: the resource's own, labels (in language) of what it points
         to, what points at it with those things' labels, and its sources' titles."""
         found: dict[ox.Triple, None] = {}
-        labelled: set[object] = set()
+        labelled: set[Any] = set()
         for statement in self.outgoing:
             found[ox.Triple(self.iri, statement.predicate, statement.other)] = None
             _add_label(found, labelled, statement.other, statement.other_labels, language)
@@ -89,7 +99,7 @@ class Description:
         return list(found)
 
 
-def _add_label(found: dict, labelled: set, term: object, labels: tuple[ox.Literal, ...], language: str) -> None:
+def _add_label(found: dict, labelled: set, term: Any, labels: tuple[ox.Literal, ...], language: str) -> None:
     """Add term's label in language (once: a term may be at the other end of several statements)."""
     if not labels or term in labelled:
         return
@@ -101,7 +111,7 @@ def _add_label(found: dict, labelled: set, term: object, labels: tuple[ox.Litera
             return
 
 
-def statements_of(build: BuiltStore, iri: str) -> list[tuple[ox.NamedNode, object]]:
+def statements_of(build: Store, iri: str) -> list[tuple[ox.NamedNode, Any]]:
     """The distinct (predicate, object) pairs of iri; none when iri is unknown or no IRI at all.
 
     The resource route asks this first, as its test that the resource exists.
@@ -113,7 +123,7 @@ def statements_of(build: BuiltStore, iri: str) -> list[tuple[ox.NamedNode, objec
     return build.statements(subject)
 
 
-def describe(build: BuiltStore, iri: str, outgoing: list[tuple[ox.NamedNode, object]] | None = None) -> Description:
+def describe(build: Store, iri: str, outgoing: list[tuple[ox.NamedNode, Any]] | None = None) -> Description:
     """Gather the description of iri, a resource that exists (labels in every language; callers pick one).
 
     outgoing: statements_of(build, iri), when the caller has it already.
@@ -126,7 +136,7 @@ def describe(build: BuiltStore, iri: str, outgoing: list[tuple[ox.NamedNode, obj
     if total == INCOMING_LIMIT:
         total = int(next(iter(build.query(INCOMING_COUNT.format(iri=subject))))["count"].value)
     labels = labels_of(build, [*(t for pair in outgoing for t in pair), *(t for pair in incoming for t in pair)])
-    no_labels = ()
+    no_labels: tuple[ox.Literal, ...] = ()
     return Description(
         iri=subject,
         outgoing=[Statement(p, o, labels.get(p, no_labels), labels.get(o, no_labels)) for p, o in outgoing],
@@ -137,7 +147,7 @@ def describe(build: BuiltStore, iri: str, outgoing: list[tuple[ox.NamedNode, obj
     )
 
 
-def _sources(build: BuiltStore, sources: list[ox.NamedNode]) -> list[dict]:
+def _sources(build: Store, sources: list[ox.NamedNode]) -> list[dict]:
     """Each source's title, publisher, date of issue and URL (the first of each found).
 
     Many resources cite the same few sources, so their details are kept for the build.
@@ -146,7 +156,7 @@ def _sources(build: BuiltStore, sources: list[ox.NamedNode]) -> list[dict]:
     found = {source: cache.get(source) for source in sources}
     missing = [source for source, details in found.items() if details is None]
     if missing:
-        read: dict[object, dict] = {source: {"source": source} for source in missing}
+        read: dict[ox.NamedNode, dict] = {source: {"source": source} for source in missing}
         for row in build.query(SOURCES.format(sources=" ".join(str(source) for source in missing))):
             entry = read[row["source"]]
             for key in ("title", "publisher", "issued", "url"):
@@ -154,4 +164,4 @@ def _sources(build: BuiltStore, sources: list[ox.NamedNode]) -> list[dict]:
                     entry[key] = row[key]
         keep(cache, read, SOURCES_KEPT)
         found.update(read)
-    return list(found.values())
+    return cast(list[dict], list(found.values()))  # every missing one was read above

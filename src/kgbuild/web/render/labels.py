@@ -8,19 +8,20 @@ index, or in one query from a remote store).
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
+from typing import cast
 
 import pyoxigraph as ox
 
 from ...iris import RDFS_LABEL
-from ...store import BuiltStore
+from ...store import Store
 from ..dataset import build_cache, keep
 
 LABEL = ox.NamedNode(RDFS_LABEL)
 CACHE_ENTRIES = 50_000  # about 300 bytes each: 15 MB per worker at most
 
 
-def labels_of(build: BuiltStore, terms: Iterable[object]) -> dict[ox.NamedNode, tuple[ox.Literal, ...]]:
+def labels_of(build: Store, terms: Iterable[object]) -> dict[ox.NamedNode, tuple[ox.Literal, ...]]:
     """The labels (every language) of the IRIs among terms; literals and blank nodes are skipped."""
     wanted = {term for term in terms if isinstance(term, ox.NamedNode)}
     cache = build_cache(build, "labels")
@@ -30,6 +31,6 @@ def labels_of(build: BuiltStore, terms: Iterable[object]) -> dict[ox.NamedNode, 
         read = build.objects(missing, LABEL)  # a label may be in two graphs: counted once
         keep(cache, read, CACHE_ENTRIES)
         found.update(read)
-    return found
+    return cast(dict[ox.NamedNode, tuple[ox.Literal, ...]], found)  # objects() gave every missing one its labels
 
 

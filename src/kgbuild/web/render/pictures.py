@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ...store import BuiltStore
+from ...store import Store
 from ...temporal import Period
 from ...vocab import KG
 from ..dataset import build_cache, current_build, keep, local_href
@@ -72,7 +72,9 @@ class Bar:
     label: str
     title: str
     href: str
-    uncertain: list[tuple[float, float]] = field(default_factory=list)  # (x, width) stretches of an uncertain start or end
+    uncertain: list[tuple[float, float]] = field(
+        default_factory=list
+    )  # (x, width) stretches of an uncertain start or end
 
 
 @dataclass
@@ -139,7 +141,7 @@ def _period(row) -> Period:
     return Period(_date(row["start"]), _date(row["latestStart"]), _date(row["end"]), _date(row["latestEnd"]))
 
 
-def _draw(build: BuiltStore, org: ox.NamedNode, language: str) -> Pictures:
+def _draw(build: Store, org: ox.NamedNode, language: str) -> Pictures:
     """Gather and lay out an organisation's timeline and membership chart."""
     today = _build_day(build.report)
     chairs = {row["period"]: row for row in build.query(CHAIRS.format(org=org))}
@@ -160,7 +162,7 @@ def _draw(build: BuiltStore, org: ox.NamedNode, language: str) -> Pictures:
         end = period.latest_end or today
         name = pick_label(labels.get(row["chair"], ()), language) or row["chair"].value.rsplit("/", 1)[-1]
         until = period.earliest_end.isoformat() if period.earliest_end else "now"
-        if period.uncertain_end and period.latest_end:
+        if period.uncertain_end and period.earliest_end and period.latest_end:
             until = f"{period.earliest_end.isoformat()}..{period.latest_end.isoformat()}"
         begun = start.isoformat() if not period.uncertain_start else f"{start.isoformat()}..{period.latest_start}"
         x0, x1 = scale.x(start), scale.x(max(end, start))
@@ -169,10 +171,12 @@ def _draw(build: BuiltStore, org: ox.NamedNode, language: str) -> Pictures:
         if period.uncertain_start and period.latest_start:
             bar.uncertain.append((x0, scale.x(period.latest_start) - x0))
         if period.uncertain_end and period.earliest_end and period.latest_end:
-            bar.uncertain.append((scale.x(period.earliest_end), scale.x(period.latest_end) - scale.x(period.earliest_end)))
+            bar.uncertain.append(
+                (scale.x(period.earliest_end), scale.x(period.latest_end) - scale.x(period.earliest_end))
+            )
         pictures.bars.append(bar)
-    for position, row in enumerate(sorted(summits.values(), key=lambda row: _date(row["start"]))):
-        start = _date(row["start"])
+    dated = [(day, row) for row in summits.values() if (day := _date(row["start"])) is not None]  # kg:startDate
+    for position, (start, row) in enumerate(sorted(dated, key=lambda pair: pair[0])):
         ordinal = int(row["ordinal"].value) if row["ordinal"] is not None else position + 1
         place = pick_label(labels.get(row["place"], ()), language) or ""
         title = f"{_ordinal(ordinal)} summit, {place + ', ' if place else ''}{start.isoformat()}"

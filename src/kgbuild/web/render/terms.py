@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape  # plain str out; the cell wraps its markup once
@@ -51,7 +52,7 @@ def requested_language() -> str:
     return request.accept_languages.best_match(LANGUAGES, default="en") or "en"
 
 
-def pick_label(labels: list[ox.Literal], language: str) -> str | None:
+def pick_label(labels: Sequence[ox.Literal], language: str) -> str | None:
     """The label in language, else English, else one without a language, else any."""
     if not labels:
         return None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ...iris import KG, RDFS
-from ...store import BuiltStore
+from ...store import Store
 
 # What the resource points at, and that thing's former names in use on the resource's first day.
 FORMER_NAMES = f"""PREFIX kg: <{KG}> PREFIX rdfs: <{RDFS}>
@@ -33,7 +33,7 @@ class NameThen:
     day: str
 
 
-def names_then(build: BuiltStore, iri: ox.NamedNode, language: str) -> list[NameThen]:
+def names_then(build: Store, iri: ox.NamedNode, language: str) -> list[NameThen]:
     """The former names, in the page's language (else English), of what a dated resource points at."""
     found: dict[tuple, NameThen] = {}
     for row in build.query(FORMER_NAMES.format(iri=iri)):
