@@ -10,7 +10,8 @@ from rdflib import RDF, Graph
 from kgbuild.facts import load_facts
 from kgbuild.graph.build import load_ontology
 from kgbuild.graph.closure import materialise
-from kgbuild.graph.mapping import map_records, nt_term
+from kgbuild.graph.mapping import map_records
+from kgbuild.graph.ntriples import nt_term
 from kgbuild.graph.reasoning import infer_types_of, summarise
 from kgbuild.graph.shapes import check_shapes, check_shapes_in_memory, check_shapes_on_store, translate_shapes
 from kgbuild.vocab import KG
@@ -79,6 +80,6 @@ def test_summary_keeps_one_representative_per_shape_and_infers_member():
 
 
 def _graph(triples) -> Graph:
-    from kgbuild.graph.mapping import to_graph
+    from kgbuild.graph.ntriples import to_graph
 
     return to_graph(triples)

@@ -17,7 +17,8 @@ from rdflib.namespace import PROV
 from kgbuild.facts import load_facts
 from kgbuild.graph.build import load_ontology
 from kgbuild.graph.closure import materialise
-from kgbuild.graph.mapping import map_records, nt_term, to_graph
+from kgbuild.graph.mapping import map_records
+from kgbuild.graph.ntriples import nt_term, to_graph
 from kgbuild.graph.reasoning import infer_types_of
 from kgbuild.graph.shapes import ShapeCheck, check_shapes, check_shapes_on_store, translate_shapes
 from kgbuild.vocab import KG

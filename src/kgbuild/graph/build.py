@@ -29,7 +29,8 @@ from ..facts import Facts, FactsError, Origin, Problem, load_facts
 from . import releases, shapes as shapes_module
 from .canonical import with_stable_blank_nodes
 from .closure import materialise
-from .mapping import Mapped, Triple, map_records
+from .mapping import Mapped, map_records
+from .ntriples import Triple
 from .reasoning import Inconsistent, infer_types_of
 from .shapes import check_shapes_in_memory, check_shapes_on_store
 from .write import GraphText, graph_text, write_build

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from ..vocab import KG
-from .mapping import Triple, nt_term
+from .ntriples import Triple, nt_term
 
 
 def _ancestors(ontology: Graph, relation: URIRef) -> dict[str, set[str]]:

@@ -8,95 +8,20 @@ from the same record, and at a million triples a per-triple table would be the b
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
 
-from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF
+from rdflib import Graph
 
 from .. import vocab
-from ..facts import Facts, Origin
+from ..facts import Facts
 from ..facts.countries import ISO_SOURCE
-from ..facts.models import (
-    Alternative,
-    Chairmanship,
-    Claim,
-    Document,
-    Initiative,
-    Meeting,
-    Membership,
-    Name,
-    PartialDate,
-)
-from ..vocab import KG, PROV
+from ..facts.models import Chairmanship, Claim, Document, Meeting, Membership
+from ..vocab import KG
+from .emitter import _BOOLEAN, _DATE, _INTEGER, _T, Mapped
+from .events import Events
+from .ntriples import k, nt_iri, nt_literal, to_graph
+from .ranked import RankedValues
 
-Triple = tuple[str, str, str]
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def nt_iri(iri: str) -> str:
-    """`<iri>`: an IRI as an N-Triples term."""
-    return f"<{iri}>"
-
-
-def nt_literal(text: str, language: str | None = None, datatype: str | None = None) -> str:
-    """A literal as an N-Triples term: `"text"@en`, `"2019-01-01"^^<...#date>`, or `"text"` (xsd:string)."""
-    quoted = '"' + text.translate(_ESCAPES) + '"'
-    if language:
-        return f"{quoted}@{language.lower()}"  # as Oxigraph stores a tag
-    if datatype and datatype != str(XSD.string):
-        return f"{quoted}^^<{datatype}>"
-    return quoted
-
-
-def nt_term(term) -> str:
-    """Any rdflib term as an N-Triples term (the ontology and the tests speak rdflib)."""
-    if isinstance(term, str) and not isinstance(term, (URIRef, BNode, Literal)):
-        return term  # already an N-Triples term
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return nt_literal(str(term), term.language, str(term.datatype) if term.datatype else None)
-
-
-def nt_triples(graph: Graph) -> list[Triple]:
-    return [(nt_term(s), nt_term(p), nt_term(o)) for s, p, o in graph]
-
-
-def to_graph(triples: Iterable[Triple], graph: Graph | None = None) -> Graph:
-    """Parse N-Triples term tuples into an rdflib graph (for the small inputs of HermiT and pySHACL)."""
-    graph = Graph() if graph is None else graph
-    text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
-    if text:
-        graph.parse(data=text, format="nt")
-    return graph
-
-
-_T = {name: nt_iri(str(term)) for name, term in {
-    "type": RDF.type, "label": RDFS.label, "comment": RDFS.comment, "altLabel": SKOS.altLabel,
-    "title": DCTERMS.title, "publisher": DCTERMS.publisher, "issued": DCTERMS.issued,
-    "language": DCTERMS.language, "page": FOAF.page, "wasDerivedFrom": PROV.wasDerivedFrom}.items()}
-_DATE = str(XSD.date)
-_INTEGER = str(XSD.integer)
-_BOOLEAN = str(XSD.boolean)
-
-
-def k(term: URIRef) -> str:
-    """A kg: (or any rdflib) IRI as an N-Triples term."""
-    return _kg(str(term))
-
-
-@cache
-def _kg(iri: str) -> str:
-    return f"<{iri}>"
-
-
-PRECISION = {"day": k(KG.Day), "month": k(KG.Month), "year": k(KG.Year)}
 STATUS = {"full": k(KG.FullMember), "observer": k(KG.Observer), "partner": k(KG.Partner)}
 STATUS_WORDS = {
     "full": {"en": "full member", "id": "anggota penuh"},
@@ -104,194 +29,11 @@ STATUS_WORDS = {
     "partner": {"en": "partner", "id": "mitra"},
 }
 MEETING_CLASS = {"summit": k(KG.Summit), "ministerial": k(KG.MinisterialMeeting)}
-RANK = {"preferred": k(KG.PreferredRank), "normal": k(KG.NormalRank), "deprecated": k(KG.DeprecatedRank)}
-RANK_WORDS = {"preferred": ("preferred", "diutamakan"), "normal": ("normal", "normal"),
-              "deprecated": ("deprecated", "usang")}
-OUTCOME = {"adopted": k(KG.Adopted), "reviewed": k(KG.Reviewed), "to-adopt": k(KG.ToBeAdopted)}
-OUTCOME_WORDS = {"adopted": ("adopted at", "diadopsi pada"), "reviewed": ("reviewed at", "dibahas pada"),
-                 "to-adopt": ("to be adopted at", "akan diadopsi pada")}
-# Each YAML date key: the property of its first day, of its last day, and of its precision.
-DATE_KEYS = {
-    "since": (KG.startDate, KG.latestStartDate, KG.startDatePrecision),
-    "start": (KG.startDate, KG.latestStartDate, KG.startDatePrecision),
-    "until": (KG.endDate, KG.latestEndDate, KG.endDatePrecision),
-    "end": (KG.endDate, KG.latestEndDate, KG.endDatePrecision),
-    "attested": (KG.attestedOn, None, KG.attestedOnPrecision),
-    "founded": (KG.foundingDate, KG.latestFoundingDate, KG.foundingDatePrecision),
-    "adopted_on": (KG.adoptedOn, KG.latestAdoptedOn, KG.adoptedOnPrecision),
-    "proposed_on": (KG.proposedOn, None, KG.proposedOnPrecision),
-}
-TEXT_KEYS = {"theme": KG.theme}
 
 
-@dataclass
-class Mapped:
-    """The facts as triples of N-Triples terms, plus where each subject was written.
+class Mapper(RankedValues, Events):
+    """Writes the triples of one Facts, one function per record kind."""
 
-    `graph` is an rdflib view, filled only when map_facts is given one.
-    """
-
-    triples: list[Triple] = field(default_factory=list)
-    subject_origin: dict[str, Origin] = field(default_factory=dict)
-    graph: Graph | None = None
-
-    def origin_of(self, subject, predicate=None, value=None) -> Origin | None:
-        """The YAML line behind a triple: its subject's (terms as rdflib terms or N-Triples)."""
-        return self.subject_origin.get(nt_term(subject))
-
-
-def ordinal_en(number: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 21st."""
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
-
-
-class Mapper:
-    """Writes the triples of one Facts into a list, noting the origin of each subject as it goes."""
-
-    def __init__(self, facts: Facts, base: str):
-        self.facts = facts
-        self.base = base
-        self.out = Mapped()
-        self._emit = self.out.triples.append
-        self._origin: Origin | None = None
-        self._subject = ""  # the subject being written: set by start()
-        self._iris: dict[tuple[str, str], str] = {}
-        self._claim_slugs: set[str] = set()
-
-    # -- helpers -------------------------------------------------------------------------------
-    def iri(self, kind: str, slug: str) -> str:
-        key = (kind, slug)
-        found = self._iris.get(key)
-        if found is None:
-            found = self._iris[key] = nt_iri(vocab.resource_iri(kind, slug, self.base))
-        return found
-
-    def start(self, subject: str, origin: Origin | None, *types: str) -> str:
-        self._subject, self._origin = subject, origin
-        if origin is not None:
-            self.out.subject_origin.setdefault(subject, origin)
-        for rdf_type in types:
-            self._emit((subject, _T["type"], rdf_type))
-        return subject
-
-    def add(self, predicate: str, value: str, subject: str | None = None) -> None:
-        self._emit((subject or self._subject, predicate, value))
-
-    def labels(self, texts: dict[str, str] | None, predicate: str = _T["label"]) -> None:
-        for language, text in sorted((texts or {}).items()):
-            self._emit((self._subject, predicate, nt_literal(text, language)))
-
-    def date(self, key: str, moment: PartialDate | None) -> None:
-        """A YAML date as its first day, its last day (kgbuild.temporal) and its precision."""
-        if moment is None:
-            return
-        first, latest, precision = DATE_KEYS[key]
-        self._emit((self._subject, k(first), nt_literal(moment.value.isoformat(), datatype=_DATE)))
-        if latest is not None:
-            self._emit((self._subject, k(latest), nt_literal(moment.last_day.isoformat(), datatype=_DATE)))
-        self._emit((self._subject, k(precision), PRECISION[moment.precision]))
-
-    def sources(self, source_ids) -> None:
-        for source_id in source_ids or []:
-            self._emit((self._subject, _T["wasDerivedFrom"], self.iri("source", source_id)))
-
-    def member_iri(self, member: str) -> str:
-        kind = "organisation" if member in self.facts.organisations else "country"
-        return self.iri(kind, member)
-
-    def org_name(self, organisation: str) -> str:
-        record = self.facts.organisations.get(organisation)
-        return (record.acronym or record.label["en"]) if record else organisation.upper()
-
-    def country_name(self, code: str, language: str = "en", on: dt.date | None = None) -> str:
-        """A country's name in a language: today's, or the one certainly in force on a day."""
-        country = self.facts.countries.get(code)
-        if country is None:
-            return self.org_name(code)
-        if on is not None:
-            for name in country.names:
-                # a former name possibly in force on the day is the name of the time (Turkey in 2010)
-                if name.kind == "former" and language in name.label and name.period.possibly(on):
-                    return name.label[language]
-        return country.label.get(language, country.label["en"])
-
-    # -- names, ranked statements -----------------------------------------------------------------
-    def names(self, owner_kind: str, owner: str, names: list[Name]) -> None:
-        """Other names: each text as skos:altLabel of the owner (search finds it), and a kg:Name
-        resource with its kind, period and sources (the name in force on a date)."""
-        subject = self._subject
-        for name in names:
-            for language, text in sorted(name.label.items()):
-                self._emit((subject, _T["altLabel"], nt_literal(text, language)))
-        for name in names:
-            first_text = name.label.get("en") or next(iter(name.label.values()))
-            iri = self.iri("name", vocab.name_slug(owner_kind, owner, first_text))
-            self.add(k(KG.hasName), iri, subject=subject)
-            self.start(iri, self._origin, k(KG.Name))
-            self.labels(name.label)
-            self.add(k(KG.nameOf), subject)
-            self.add(k(KG.nameKind), nt_literal(name.kind))
-            self.date("since", name.since)
-            self.date("until", name.until)
-            self.sources(name.source)
-        self._subject = subject
-
-    def statements(self, kind: str, slug: str, record, alternatives: Sequence[Alternative]) -> None:
-        """Where sources disagree: every value of a disputed key as a ranked statement with its sources.
-
-        The record's own value is preferred and stays the plain triple every simple query sees; each
-        alternative is a `normal` or `deprecated` statement beside it (Wikidata's ranks)."""
-        if not alternatives:
-            return
-        subject = self._subject
-        keys = [key for key in type(alternatives[0]).model_fields if any(key in alt.values() for alt in alternatives)]
-        for key in keys:
-            others = [alt for alt in alternatives if key in alt.values()]
-            # a source the record cites for an alternative value supports that one, not the preferred value
-            against = {source for alt in others for source in alt.source}
-            preferred_sources = [source for source in record.source if source not in against] or record.source
-            ranked: list[tuple[str, Any, list[str], str | None]] = [
-                ("preferred", getattr(record, key, None), preferred_sources, None)]
-            ranked += [(alt.rank, alt.values()[key], alt.source, alt.note) for alt in others]
-            for index, (rank, value, source_ids, note) in enumerate(ranked):
-                if value is None:
-                    continue
-                iri = self.iri("statement", vocab.statement_slug(kind, slug, key, index))
-                self.add(k(KG.hasStatement), iri, subject=subject)
-                self.start(iri, self._origin, k(KG.Statement))
-                english, indonesian = RANK_WORDS[rank]
-                shown = str(value) if isinstance(value, PartialDate) else value.get("en", next(iter(value.values())))
-                self.add(_T["label"], nt_literal(f"{kind}/{slug} {key}: {shown} ({english})", "en"))
-                self.add(_T["label"], nt_literal(f"{kind}/{slug} {key}: {shown} ({indonesian})", "id"))
-                self.add(k(KG.statementAbout), subject)
-                self.add(k(KG.rank), RANK[rank])
-                if isinstance(value, PartialDate):
-                    first, _, _ = DATE_KEYS[key]
-                    self.add(k(KG.statementProperty), k(first))
-                    self.add(k(KG.statementValue), nt_literal(value.value.isoformat(), datatype=_DATE))
-                    self.add(k(KG.statementValuePrecision), PRECISION[value.precision])
-                else:
-                    self.add(k(KG.statementProperty), k(TEXT_KEYS[key]))
-                    for language, text in sorted(value.items()):
-                        self.add(k(KG.statementValue), nt_literal(text, language))
-                if note:
-                    self.add(_T["comment"], nt_literal(note, "en"))
-                self.sources(source_ids)
-        self._subject = subject
-
-    def aims(self, owner: str, aims) -> None:
-        subject = self._subject
-        for position, aim in enumerate(aims, start=1):
-            iri = self.iri("aim", f"{owner}-{position}")
-            self.add(k(KG.hasAim), iri, subject=subject)
-            self.start(iri, self._origin, k(KG.Aim))
-            self.labels(aim.label)
-            self.add(k(KG.position), nt_literal(str(position), datatype=_INTEGER))
-            self.sources(aim.source)
-        self._subject = subject
-
-    # -- record kinds --------------------------------------------------------------------------
     def map_all(self) -> Mapped:
         for source in self.facts.sources.values():
             self.map_source(source)
@@ -445,67 +187,10 @@ class Mapper:
         self.labels(meeting.theme, k(KG.theme))
         self.sources(meeting.source)
         self.statements(kind, slug, meeting, meeting.alternatives)
-        for position, participant in enumerate(meeting.participants, start=1):
-            self.map_participation(subject, slug, position, participant, names, meeting.origin)
-        for position, item in enumerate(meeting.agenda, start=1):
-            iri = self.iri("agenda-item", f"{slug}-{position}")
-            self.add(k(KG.hasAgendaItem), iri, subject=subject)
-            self.start(iri, meeting.origin, k(KG.AgendaItem))
-            self.labels(item.label)
-            self.labels(item.description, k(KG.description))
-            self.add(k(KG.agendaOf), subject)
-            self.add(k(KG.position), nt_literal(str(position), datatype=_INTEGER))
-            for about in item.about:
-                self.add(k(KG.about), self.resource_of(about))
-            self.sources(item.source)
-        for decision in meeting.documents:
-            iri = self.iri("decision", f"{slug}-{decision.document}-{decision.outcome}")
-            self.add(k(KG.hasDecision), iri, subject=subject)
-            self.start(iri, meeting.origin, k(KG.DocumentDecision))
-            document = self.facts.documents[decision.document]
-            english, indonesian = OUTCOME_WORDS[decision.outcome]
-            self.add(_T["label"], nt_literal(f"{document.label['en']}: {english} the {names['en']}", "en"))
-            self.add(_T["label"], nt_literal(f"{document.label.get('id', document.label['en'])}: {indonesian} "
-                                             f"{names['id']}", "id"))
-            self.add(k(KG.decidedAt), subject)
-            self.add(k(KG.decidedDocument), self.resource_of(decision.document))
-            self.add(k(KG.outcome), OUTCOME[decision.outcome])
-            self.sources(decision.source)
+        self.map_participations(subject, slug, meeting, names)
+        self.map_agenda(subject, slug, meeting)
+        self.map_decisions(subject, slug, meeting, names)
         self._subject = subject
-
-    def meeting_names(self, meeting: Meeting) -> dict[str, str]:
-        """The meeting's label by language: as written, else made from its ordinal, series and organisation."""
-        org = self.org_name(meeting.organisation)
-        names = dict(meeting.label or {})
-        english = {"summit": "Summit", "ministerial": "Ministerial Meeting"}.get(meeting.series, meeting.series.upper())
-        names.setdefault("en", f"{ordinal_en(meeting.ordinal)} {org} {english}")
-        indonesian = {"summit": f"KTT {org}", "ministerial": f"Pertemuan Menteri {org}"}.get(
-            meeting.series, f"Pertemuan {meeting.series.upper()} {org}")
-        names.setdefault("id", f"{indonesian} ke-{meeting.ordinal}")
-        return names
-
-    def map_participation(self, meeting_iri: str, slug: str, position: int, participant, meeting_names: dict[str, str],
-                          origin: Origin) -> None:
-        iri = self.iri("participation", f"{slug}-{position}")
-        self.add(k(KG.hasParticipation), iri, subject=meeting_iri)
-        self.start(iri, origin, k(KG.Participation))
-        if participant.group:
-            who = participant.group
-        else:
-            agent = participant.person or participant.country or participant.body
-            who = {language: self.agent_name(agent, language) for language in ("en", "id")}
-            self.add(k(KG.participant), self.resource_of(agent) if not participant.country
-                     else self.iri("country", participant.country))
-        self.add(
-            _T["label"], nt_literal(f"{who.get('en', next(iter(who.values())))} at the {meeting_names['en']}", "en")
-        )
-        self.add(_T["label"], nt_literal(f"{who.get('id', who.get('en'))} pada {meeting_names['id']}", "id"))
-        self.add(k(KG.participationIn), meeting_iri)
-        self.labels(participant.group, k(KG.participantGroup))
-        self.labels(participant.role, k(KG.participantRole))
-        if participant.on_behalf_of:
-            self.add(k(KG.onBehalfOf), self.resource_of(participant.on_behalf_of))
-        self.sources(participant.source)
 
     def map_document(self, document: Document) -> None:
         kind = "declaration" if document.kind == "declaration" else "document"
@@ -531,42 +216,6 @@ class Mapper:
             self.add(k(KG.componentOf), subject)
             self.sources(document.source)
             self._subject = subject
-
-    def map_initiative(self, initiative: Initiative) -> None:
-        self.start(self.iri("initiative", initiative.id), initiative.origin, k(KG.Initiative))
-        self.labels(initiative.label)
-        self.labels(initiative.description, k(KG.description))
-        if initiative.proposed_by:
-            self.add(k(KG.proposedBy), self.resource_of(initiative.proposed_by))
-        if initiative.on_behalf_of:
-            self.add(k(KG.onBehalfOf), self.resource_of(initiative.on_behalf_of))
-        if initiative.proposed_at:
-            self.add(k(KG.proposedAt), self.resource_of(initiative.proposed_at))
-        self.date("proposed_on", initiative.proposed_on)
-        self.sources(initiative.source)
-
-    def resource_of(self, slug: str) -> str:
-        """The IRI an id names, whatever its kind: person, organisation, meeting, document, initiative or country."""
-        if slug in self.facts.people:
-            return self.iri("person", slug)
-        if slug in self.facts.organisations:
-            return self.iri("organisation", slug)
-        if slug in self.facts.meetings:
-            return self.iri(vocab.meeting_kind(self.facts.meetings[slug].series), slug)
-        if slug in self.facts.documents:
-            return self.iri("declaration" if self.facts.documents[slug].kind == "declaration" else "document", slug)
-        if slug in self.facts.initiatives:
-            return self.iri("initiative", slug)
-        return self.iri("country", slug)
-
-    def agent_name(self, slug: str, language: str) -> str:
-        person = self.facts.people.get(slug)
-        if person is not None:
-            return person.label.get(language, person.label["en"])
-        organisation = self.facts.organisations.get(slug)
-        if organisation is not None:
-            return organisation.label.get(language, organisation.label["en"])
-        return self.country_name(slug, language)
 
     def map_claim(self, claim: Claim) -> None:
         if claim.count == "components":

@@ -25,7 +25,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from ..facts import Origin
-from .mapping import Triple, nt_term, nt_triples, to_graph
+from .ntriples import Triple, nt_term, nt_triples, to_graph
 
 # HermiT accepts only the OWL 2 datatype map, which has neither xsd:date nor rdf:langString.
 OUTSIDE_OWL2_DATATYPES = {XSD.date, XSD.gYear, XSD.gYearMonth, RDF.langString}

@@ -22,7 +22,8 @@ from rdflib.term import Node
 
 from ..facts import Origin
 from ..vocab import short_name
-from .mapping import Mapped, Triple, nt_term, to_graph
+from .mapping import Mapped
+from .ntriples import Triple, nt_term, to_graph
 
 EXACT_LIMIT = 5_000  # triples up to which pySHACL validates everything (the curated facts: ~2.6k)
 

@@ -24,7 +24,7 @@ from ..config import build_time
 from ..vocab import VOID
 from . import releases
 from .dumps import finish_dumps, start_dumps
-from .mapping import nt_triples
+from .ntriples import nt_triples
 
 DUMPS = {"kg.ttl": ox.RdfFormat.TURTLE, "kg.nt": ox.RdfFormat.N_TRIPLES}
 QUAD_DUMPS = {"kg.nq": ox.RdfFormat.N_QUADS, "kg.trig": ox.RdfFormat.TRIG}
