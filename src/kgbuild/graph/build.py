@@ -1,8 +1,8 @@
 """Graph stage entry point: facts -> checked graph -> dist/ (mapping, reasoning, SHACL, atomic write).
 
 No rdflib graph holds the facts on the way (DESIGN.md §6): the mapping makes N-Triples terms, HermiT
-reasons over a summary, SHACL runs the shapes as SPARQL on an in-memory store (pySHACL for a small
-graph), and the writer bulk-loads N-Quads text into the on-disk store and writes the dumps from that text,
+reasons over a summary, SHACL runs the shapes as SPARQL on an in-memory store (at every size; pySHACL
+only for a shape the translation does not know), and the writer bulk-loads N-Quads text into the on-disk store and writes the dumps from that text,
 while the shapes are still being checked: dist/ moves only once they pass.
 
 At scale the work keeps both cores busy: HermiT (Java) reasons while the asserted graphs become text,
@@ -31,8 +31,8 @@ from ..config import build_time
 from .mapping import Mapped, Triple, map_records
 from .reasoning import Inconsistent, infer_types_of
 from . import releases
-from . import shapes as shapes_module
-from .shapes import check_shapes_in_memory, check_shapes_on_store
+from .mapping import to_graph
+from .shapes import VIOLATION, check_shapes_on_store, translate_shapes
 from .write import GraphText, graph_text, write_build
 
 Progress = Callable[[str], None]
@@ -93,34 +93,38 @@ def reason(ontology: Graph, mapped: Mapped, timings: dict[str, float]) -> list[T
 
 def _check_shapes(shapes: Graph, mapped: Mapped, inferred: list[Triple], text: GraphText, base: str,
                   progress: Progress, timings: dict[str, float],
-                  memory: ox.Store | None = None) -> tuple[ox.Store | None, Callable[[], None]]:
-    """Start validating shapes; return the in-memory store of every graph (None when none was needed) and
-    the check to call before dist/ moves, which raises FactsError for the violations, each at its line.
+                  memory: ox.Store | None = None) -> tuple[ox.Store, Callable[[], None]]:
+    """Start validating shapes; return the in-memory store of every graph and the check to call before
+    dist/ moves, which raises FactsError for the violations, each at its line, and reports the shapes'
+    warnings and infos (sh:severity) through progress.
 
-    A small graph is validated by pySHACL here and now. A large one is validated by the shapes' SPARQL
-    translation on an in-memory Oxigraph store of every graph (memory, if the caller loaded it: loading
-    takes a quarter of a second per 100k triples, and the on-disk store just bulk-loaded answers scans
-    some fifty times slower), on a thread of its own: Oxigraph lets go of the GIL, so the write goes
-    on beside it, on the other core.
+    Every graph, small or large, is validated by the shapes' SPARQL translation (shapes.py; the tests
+    hold it to pySHACL's findings) on an in-memory Oxigraph store of every graph (memory, if the caller
+    loaded it: loading takes a quarter of a second per 100k triples, and the on-disk store just
+    bulk-loaded answers scans some fifty times slower), on a thread of its own: Oxigraph lets go of the
+    GIL, so the write goes on beside it, on the other core. A shape the translation does not know is
+    validated by pySHACL on the same thread, over the facts and inferences: slower, never skipped.
     """
     progress("checking shapes (SHACL)")
     clock = time.perf_counter()
-    found = check_shapes_in_memory(shapes, [*mapped.triples, *inferred], mapped, progress)
-    if not found.on_store:
-        timings["shacl"] = time.perf_counter() - clock
-        _raise_violations(found.violations)
-        return memory, lambda: None
+    translation = translate_shapes(shapes)
+    for reason in translation.reasons.values():
+        progress(f"the SPARQL translation does not know a shape ({reason}): pySHACL validates it")
     if memory is None:
         memory = ox.Store()
         memory.bulk_load(text.nquads, format=ox.RdfFormat.N_QUADS)
     checked = [ox.NamedNode(str(vocab.graph_iri(name, base))) for name in ("facts", "inferred")]
-    run = _Background(lambda: check_shapes_on_store(found, partial(memory.query, default_graph=checked), mapped),
+    run = _Background(lambda: check_shapes_on_store(translation, partial(memory.query, default_graph=checked), mapped,
+                                                    data=lambda: to_graph([*mapped.triples, *inferred])),
                       "kgbuild-shacl")
 
     def check() -> None:
-        violations = run.result()
+        results = run.result()
         timings["shacl"] = run.seconds + (run.started - clock)
-        _raise_violations(violations)
+        for result in results:
+            if result.severity != VIOLATION:
+                progress(f"warning ({result.severity.lower()}): {result.origin}: {result.message}")
+        _raise_violations([result for result in results if result.severity == VIOLATION])
     return memory, check
 
 
@@ -188,19 +192,17 @@ def _build_graph(facts: Facts, ontology: Graph, shapes: Graph, out: Path, base: 
         mapped = map_records(facts, base)
         timings["map"] = time.perf_counter() - clock
         progress("reasoning (HermiT over a summary of the facts)")
-        # HermiT runs in Java: meanwhile this thread writes out the asserted graphs and, for a graph big
-        # enough for the shapes' SPARQL path, loads them into the in-memory store (off the GIL)
+        # HermiT runs in Java: meanwhile this thread writes out the asserted graphs and loads them into
+        # the in-memory store the shapes are checked on (off the GIL)
         reasoning = _Background(lambda: reason(ontology, mapped, timings), "kgbuild-reasoning")
         asserted = graph_text({"ontology": ontology, "facts": mapped.triples}, base)
-        memory = ox.Store() if len(mapped.triples) > shapes_module.EXACT_LIMIT else None
-        loading = _Background(lambda: memory.bulk_load(asserted.nquads, format=ox.RdfFormat.N_QUADS),
-                              "kgbuild-load") if memory is not None else None
+        memory = ox.Store()
+        loading = _Background(lambda: memory.bulk_load(asserted.nquads, format=ox.RdfFormat.N_QUADS), "kgbuild-load")
         inferred = reasoning.result()
         derived = graph_text({"inferred": inferred}, base)
         text = asserted.merged(derived)
-        if loading is not None:
-            loading.result()
-            memory.bulk_load(derived.nquads, format=ox.RdfFormat.N_QUADS)
+        loading.result()
+        memory.bulk_load(derived.nquads, format=ox.RdfFormat.N_QUADS)
     finally:
         gc.enable()
     gc.freeze()  # what is alive now stays alive: later collections (pySHACL makes cyclic garbage) skip it
