@@ -309,7 +309,7 @@ def _value_test(shapes: Graph, shape, variable: str, skip_or: Iterable = ()) -> 
         tests.append(test.format(v=variable))
     for head in shapes.objects(shape, SH.languageIn):
         languages = " || ".join(f"langMatches(LANG({variable}), {_n3(Literal(str(tag)))})" for tag in _list(shapes, head))
-        tests.append(f"COALESCE({languages}, false)")
+        tests.append(f"COALESCE({languages or 'false'}, false)")
     for key, operator in ((SH.minInclusive, ">="), (SH.maxInclusive, "<="), (SH.minExclusive, ">"), (SH.maxExclusive, "<")):
         for bound in shapes.objects(shape, key):
             tests.append(f"COALESCE({variable} {operator} {_n3(bound)}, false)")
