@@ -1,4 +1,4 @@
-"""The build's large-graph path, forced on the small facts: shapes as SPARQL on the store, reasoning on a summary."""
+"""The build's one path, on the small facts: shapes as SPARQL on the store, reasoning on a summary."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from kgbuild.graph.closure import materialise
 from kgbuild.graph.mapping import map_records
 from kgbuild.graph.ntriples import nt_term
 from kgbuild.graph.reasoning import infer_types_of, summarise
-from kgbuild.graph.shapes import check_shapes, check_shapes_in_memory, check_shapes_on_store, translate_shapes
+from kgbuild.graph.shapes import check_shapes, check_shapes_on_store, translate_shapes
 from kgbuild.vocab import KG
 
 from .conftest import ONTOLOGY, SMALL_FACTS
@@ -39,13 +39,13 @@ def _checked(facts_dir, shapes: Graph):
         *mapped.triples,
         *materialise(ontology, mapped.triples, infer_types_of(ontology, mapped.triples, lambda t: None)),
     ]
-    found = check_shapes_in_memory(shapes, triples, mapped, exact_limit=0)
-    return check_shapes_on_store(found, partial(_store(triples).query), mapped), triples, mapped
+    return check_shapes_on_store(translate_shapes(shapes), partial(_store(triples).query), mapped), triples, mapped
 
 
 def test_every_shape_of_the_ontology_translates_to_sparql():
     _, shapes = load_ontology(ONTOLOGY)
-    assert translate_shapes(shapes)
+    translation = translate_shapes(shapes)
+    assert translation.constraints and not translation.untranslated, translation.reasons
 
 
 def test_curated_shapes_find_nothing_on_the_store_path():
@@ -57,7 +57,8 @@ def test_curated_shapes_find_nothing_on_the_store_path():
 def test_store_path_locates_a_violation_at_its_yaml_line(facts_dir):
     cica = facts_dir / "cica.yaml"
     text = cica.read_text("utf-8").replace(
-        "chairmanships:\n", "chairmanships:\n  - {chair: tj, since: 2018, until: 2020-09, source: mina-2021-10-07}\n")
+        "chairmanships:\n", "chairmanships:\n  - {chair: tj, since: 2018, until: 2020-09, source: mina-2021-10-07}\n"
+    )
     cica.write_text(text, "utf-8")
     line = next(number for number, row in enumerate(text.splitlines(), 1) if "chair: tj" in row)
     violations, triples, mapped = _checked(facts_dir, Graph().parse(data=THEME_SHAPE, format="turtle"))

@@ -7,7 +7,8 @@ Settings (environment):
 - BENCH_RDFLIB_SIZE (rdflib-endpoint's data set, default the query benchmark's; "none" skips it) and
   BENCH_RDFLIB_CAP (seconds one rdflib query may take, default 30);
 - BENCH_DIST (queries only, on that built dist, labelled with the last of BENCH_SIZES);
-- BENCH_RESULTS (where the report goes, default bench-results/).
+- BENCH_RESULTS (where the report goes, default bench-results/);
+- BENCH_SHACL=0 skips the SHACL engines (shacl_bench.py, with its own BENCH_SHACL_* settings).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import build_bench, query_bench
+from . import build_bench, query_bench, shacl_bench
 from .generate import generate
 from .report import Row, write_report
 
@@ -257,6 +258,9 @@ def main() -> None:
         rows, raw, dists = [], {}, {sizes[-1]: Path(os.environ["BENCH_DIST"])}
     else:
         rows, raw, dists = bench_builds(sizes, seed)
+    if os.environ.get("BENCH_SHACL", "1") != "0" and not os.environ.get("BENCH_DIST"):
+        shacl_rows, raw["shacl"] = shacl_bench.bench(sizes, WORK, SIZES, seed)
+        rows += shacl_rows
     query_size = os.environ.get("BENCH_QUERY_SIZE", sizes[-1])
     rdflib_size = os.environ.get("BENCH_RDFLIB_SIZE", query_size)  # the issue asks for the same data as the rest
     if os.environ.get("BENCH_QUERIES", "1") != "0" and query_size in dists:

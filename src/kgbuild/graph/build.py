@@ -1,9 +1,10 @@
 """Graph stage entry point: facts -> checked graph -> dist/ (mapping, reasoning, SHACL, atomic write).
 
 No rdflib graph holds the facts on the way (DESIGN.md §6): the mapping makes N-Triples terms, HermiT
-reasons over a summary, SHACL runs the shapes as SPARQL on an in-memory store (pySHACL for a small
-graph), and the writer bulk-loads N-Quads text into the on-disk store and writes the dumps from that text,
-while the shapes are still being checked: dist/ moves only once they pass.
+reasons over a summary, SHACL runs the shapes as SPARQL on an in-memory store (at every size; pySHACL
+only for a shape the translation does not know), and the writer bulk-loads N-Quads text into the on-disk
+store and writes the dumps from that text, while the shapes are still being checked: dist/ moves only
+once they pass.
 
 At scale the work keeps both cores busy: HermiT (Java) reasons while the asserted graphs become text,
 the shapes are checked on one thread while the store loads on another, and child processes write
@@ -26,13 +27,13 @@ from rdflib import Graph
 from .. import vocab
 from ..config import build_time
 from ..facts import Facts, FactsError, Origin, Problem, load_facts
-from . import releases, shapes as shapes_module
+from . import releases
 from .canonical import with_stable_blank_nodes
 from .closure import materialise
 from .mapping import Mapped, map_records
-from .ntriples import Triple
+from .ntriples import Triple, to_graph
 from .reasoning import Inconsistent, infer_types_of
-from .shapes import check_shapes_in_memory, check_shapes_on_store
+from .shapes import VIOLATION, check_shapes_on_store, translate_shapes
 from .write import GraphText, graph_text, write_build
 
 Progress = Callable[[str], None]
@@ -86,33 +87,47 @@ def reason(ontology: Graph, mapped: Mapped, timings: dict[str, float]) -> list[T
         inferred_types = infer_types_of(ontology, mapped.triples, lambda triple: mapped.origin_of(*triple))
     except Inconsistent as error:
         names = ", ".join(vocab.short_name(resource) for resource in error.resources)
-        raise FactsError([Problem(origin, f"these records together contradict the ontology (resources: {names}); "
-                                          "check each one's kind, member and dates against docs/facts-format.md")
-                          for origin in error.culprits]) from None
+        raise FactsError(
+            [
+                Problem(
+                    origin,
+                    f"these records together contradict the ontology (resources: {names}); "
+                    "check each one's kind, member and dates against docs/facts-format.md",
+                )
+                for origin in error.culprits
+            ]
+        ) from None
     inferred = materialise(ontology, mapped.triples, inferred_types)
     timings["reason"] = time.perf_counter() - clock
     return inferred
 
 
-def _check_shapes(shapes: Graph, mapped: Mapped, inferred: list[Triple], text: GraphText, base: str,
-                  progress: Progress, timings: dict[str, float],
-                  memory: ox.Store | None = None) -> tuple[ox.Store | None, Callable[[], None]]:
-    """Start validating shapes; return the in-memory store of every graph (None when none was needed) and
-    the check to call before dist/ moves, which raises FactsError for the violations, each at its line.
+def _check_shapes(
+    shapes: Graph,
+    mapped: Mapped,
+    inferred: list[Triple],
+    text: GraphText,
+    base: str,
+    progress: Progress,
+    timings: dict[str, float],
+    memory: ox.Store | None = None,
+) -> tuple[ox.Store, Callable[[], None]]:
+    """Start validating shapes; return the in-memory store of every graph and the check to call before
+    dist/ moves, which raises FactsError for the violations, each at its line, and reports the shapes'
+    warnings and infos (sh:severity) through progress.
 
-    A small graph is validated by pySHACL here and now. A large one is validated by the shapes' SPARQL
-    translation on an in-memory Oxigraph store of every graph (memory, if the caller loaded it: loading
-    takes a quarter of a second per 100k triples, and the on-disk store just bulk-loaded answers scans
-    some fifty times slower), on a thread of its own: Oxigraph lets go of the GIL, so the write goes
-    on beside it, on the other core.
+    Every graph, small or large, is validated by the shapes' SPARQL translation (shapes.py; the tests
+    hold it to pySHACL's findings) on an in-memory Oxigraph store of every graph (memory, if the caller
+    loaded it: loading takes a quarter of a second per 100k triples, and the on-disk store just
+    bulk-loaded answers scans some fifty times slower), on a thread of its own: Oxigraph lets go of the
+    GIL, so the write goes on beside it, on the other core. A shape the translation does not know is
+    validated by pySHACL on the same thread, over the facts and inferences: slower, never skipped.
     """
     progress("checking shapes (SHACL)")
     clock = time.perf_counter()
-    found = check_shapes_in_memory(shapes, [*mapped.triples, *inferred], mapped, progress)
-    if not found.on_store:
-        timings["shacl"] = time.perf_counter() - clock
-        _raise_violations(found.violations)
-        return memory, lambda: None
+    translation = translate_shapes(shapes)
+    for reason in translation.reasons.values():
+        progress(f"the SPARQL translation does not know a shape ({reason}): pySHACL validates it")
     if memory is None:
         memory = ox.Store()
         memory.bulk_load(text.nquads, format=ox.RdfFormat.N_QUADS)
@@ -123,12 +138,24 @@ def _check_shapes(shapes: Graph, mapped: Mapped, inferred: list[Triple], text: G
     def select(query: str) -> ox.QuerySolutions:
         return cast(ox.QuerySolutions, store.query(query, default_graph=checked))
 
-    run = _Background(lambda: check_shapes_on_store(found, select, mapped), "kgbuild-shacl")
+    run = _Background(
+        lambda: check_shapes_on_store(
+            translation,
+            select,
+            mapped,
+            data=lambda: to_graph([*mapped.triples, *inferred]),
+        ),
+        "kgbuild-shacl",
+    )
 
     def check() -> None:
-        violations = run.result()
+        results = run.result()
         timings["shacl"] = run.seconds + (run.started - clock)
-        _raise_violations(violations)
+        for result in results:
+            if result.severity != VIOLATION:
+                progress(f"warning ({result.severity.lower()}): {result.origin}: {result.message}")
+        _raise_violations([result for result in results if result.severity == VIOLATION])
+
     return memory, check
 
 
@@ -162,8 +189,14 @@ class _Background:
         return value
 
 
-def build(facts_dir: Path, out: Path, ontology_dir: Path = Path("ontology"), queries_dir: Path | None = Path("queries"),
-          base: str = vocab.DEFAULT_BASE, progress: Progress | None = None) -> BuildReport:
+def build(
+    facts_dir: Path,
+    out: Path,
+    ontology_dir: Path = Path("ontology"),
+    queries_dir: Path | None = Path("queries"),
+    base: str = vocab.DEFAULT_BASE,
+    progress: Progress | None = None,
+) -> BuildReport:
     """Run the whole build: load and check facts, map, reason, validate, and switch out/ to the new build.
 
     :raises FactsError: every problem found, as file:line messages; out/ is left untouched.
@@ -185,9 +218,18 @@ def build(facts_dir: Path, out: Path, ontology_dir: Path = Path("ontology"), que
         notes.close()
 
 
-def _build_graph(facts: Facts, ontology: Graph, shapes: Graph, out: Path, base: str, ontology_dir: Path,
-                 queries_dir: Path | None, notes: releases.ReleaseNotes, progress: Progress,
-                 timings: dict[str, float]) -> BuildReport:
+def _build_graph(
+    facts: Facts,
+    ontology: Graph,
+    shapes: Graph,
+    out: Path,
+    base: str,
+    ontology_dir: Path,
+    queries_dir: Path | None,
+    notes: releases.ReleaseNotes,
+    progress: Progress,
+    timings: dict[str, float],
+) -> BuildReport:
     """Map, reason, check shapes and write: the build after its facts are loaded."""
     progress(f"mapping {sum(facts.count().values())} records")
     gc.disable()  # the mapping makes millions of small objects and frees none: collector passes are pure cost
@@ -196,21 +238,17 @@ def _build_graph(facts: Facts, ontology: Graph, shapes: Graph, out: Path, base: 
         mapped = map_records(facts, base)
         timings["map"] = time.perf_counter() - clock
         progress("reasoning (HermiT over a summary of the facts)")
-        # HermiT runs in Java: meanwhile this thread writes out the asserted graphs and, for a graph big
-        # enough for the shapes' SPARQL path, loads them into the in-memory store (off the GIL)
+        # HermiT runs in Java: meanwhile this thread writes out the asserted graphs and loads them into
+        # the in-memory store the shapes are checked on (off the GIL)
         reasoning = _Background(lambda: reason(ontology, mapped, timings), "kgbuild-reasoning")
         asserted = graph_text({"ontology": ontology, "facts": mapped.triples}, base)
-        memory = ox.Store() if len(mapped.triples) > shapes_module.EXACT_LIMIT else None
-        loading = None
-        if memory is not None:
-            store = memory
-            loading = _Background(lambda: store.bulk_load(asserted.nquads, format=ox.RdfFormat.N_QUADS), "kgbuild-load")
+        memory = ox.Store()
+        loading = _Background(lambda: memory.bulk_load(asserted.nquads, format=ox.RdfFormat.N_QUADS), "kgbuild-load")
         inferred = reasoning.result()
         derived = graph_text({"inferred": inferred}, base)
         text = asserted.merged(derived)
-        if memory is not None and loading is not None:
-            loading.result()
-            memory.bulk_load(derived.nquads, format=ox.RdfFormat.N_QUADS)
+        loading.result()
+        memory.bulk_load(derived.nquads, format=ox.RdfFormat.N_QUADS)
     finally:
         gc.enable()
     gc.freeze()  # what is alive now stays alive: later collections (pySHACL makes cyclic garbage) skip it
@@ -221,8 +259,19 @@ def _build_graph(facts: Facts, ontology: Graph, shapes: Graph, out: Path, base: 
         clock = time.perf_counter()
         prefixes = {**vocab.PREFIXES, **vocab.resource_prefixes(base)}
         warnings = [str(warning) for warning in sorted(facts.warnings)]
-        report = write_build(graphs, out, base, ontology_dir, queries_dir, warnings=warnings, prefixes=prefixes,
-                             notes=notes, check=shapes_pass, text=text, memory=memory)
+        report = write_build(
+            graphs,
+            out,
+            base,
+            ontology_dir,
+            queries_dir,
+            warnings=warnings,
+            prefixes=prefixes,
+            notes=notes,
+            check=shapes_pass,
+            text=text,
+            memory=memory,
+        )
         timings["write"] = time.perf_counter() - clock
     finally:
         gc.unfreeze()

@@ -1,21 +1,28 @@
-"""Graph stage: SHACL validation, each violation traced back to the YAML line behind it.
+"""Graph stage: SHACL validation, each result traced back to the YAML line behind it.
 
-Small graphs (the curated facts) are validated by pySHACL, whole. pySHACL takes seconds per thousand
-triples, so a large graph is validated by translation instead: every shape becomes SPARQL queries that
-find its violations (cardinality, datatype, class, value sets, patterns, node kinds, languages, sh:or
-of those, and the shapes' own sh:sparql constraints), run on an Oxigraph store over all the data.
-tests/test_shape_translation.py holds the translation to pySHACL's findings, case by case. A shape
-using a constraint the translation does not know is validated by pySHACL over all the data, as for a
-small graph: slower, never silently skipped.
+Every build, whatever its size, validates the shapes by translation: each constraint of each targeted
+shape becomes a SPARQL query that finds its violations (cardinality, datatype, class, value sets,
+patterns, node kinds, languages, ranges, sh:or of those, qualified counts and the shapes' own sh:sparql
+constraints), run on an in-memory Oxigraph store of the facts and inferences. pySHACL, the reference
+engine, takes seconds per thousand triples (docs/performance.md, "SHACL engines"), so it is kept for
+two things: tests/test_shape_translation.py holds the translation to pySHACL's findings on the curated
+facts and on every planted breakage, and a shape using a constraint or target the translation does not
+know is validated by pySHACL (that shape alone, over all the data): slower, never silently skipped.
+
+Targets: sh:targetClass (instances of subclasses too, as in SHACL), sh:targetSubjectsOf,
+sh:targetObjectsOf, sh:targetNode and implicit class targets; a deactivated shape checks nothing, as in
+pySHACL. Severities are kept: each result carries its shape's sh:severity (sh:Violation by default);
+only violations fail the build, warnings and infos are reported as warnings.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -23,81 +30,115 @@ from rdflib.term import Node
 from ..facts import Origin
 from ..vocab import short_name
 from .mapping import Mapped
-from .ntriples import Triple, nt_term, to_graph
+from .ntriples import nt_term
 
-EXACT_LIMIT = 5_000  # triples up to which pySHACL validates everything (the curated facts: ~2.6k)
+VIOLATION = "Violation"
+SEVERITIES = {SH.Violation: VIOLATION, SH.Warning: "Warning", SH.Info: "Info"}
 
 
 @dataclass(frozen=True, order=True)
 class ShapeViolation:
+    """One validation result, located; severity is "Violation" (fails the build), "Warning" or "Info"."""
+
     origin: Origin
     message: str
+    severity: str = VIOLATION
 
 
 def check_shapes(shapes: Graph, data: Graph, mapped: Mapped) -> list[ShapeViolation]:
-    """Validate data (facts plus materialised types) against the shapes with pySHACL; return each violation, located."""
+    """Validate data (facts plus materialised types) against the shapes with pySHACL; return each result, located."""
     return sorted(
-        {_located(focus, path, value, message, mapped) for focus, path, value, message in _pyshacl(shapes, data)}
+        {
+            _located(focus, path, value, message, mapped, severity)
+            for focus, path, value, message, severity in _pyshacl(shapes, data)
+        }
     )
 
 
-def _pyshacl(shapes: Graph, data: Graph) -> list[tuple]:
-    from pyshacl import validate  # heavy import; only the build needs it
+def _pyshacl(shapes: Graph, data) -> list[tuple]:
+    from pyshacl import validate  # heavy import; only the reference and the fallback need it
 
-    conforms, results, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True,
-                                    allow_warnings=True, meta_shacl=False)
-    if conforms:
-        return []
+    # every result, whatever sh:conforms says: with allow_warnings, pySHACL says a graph conforms when the
+    # violations come from a property shape of a node shape marked sh:Warning
+    _, results, _ = validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, meta_shacl=False
+    )
     found = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        if results.value(result, SH.resultSeverity) != SH.Violation:
-            continue
-        found.append((results.value(result, SH.focusNode), results.value(result, SH.resultPath),
-                      results.value(result, SH.value),
-                      str(results.value(result, SH.resultMessage) or "does not match its shape")))
+        severity = results.value(result, SH.resultSeverity)
+        found.append(
+            (
+                results.value(result, SH.focusNode),
+                results.value(result, SH.resultPath),
+                results.value(result, SH.value),
+                str(results.value(result, SH.resultMessage) or "does not match its shape"),
+                SEVERITIES.get(severity, short_name(severity) if severity is not None else VIOLATION),
+            )
+        )
     return found
 
 
-def _located(focus, path, value, message: str, mapped: Mapped) -> ShapeViolation:
+def _located(focus, path, value, message: str, mapped: Mapped, severity: str = VIOLATION) -> ShapeViolation:
     origin = mapped.origin_of(focus, path, value) or Origin(str(focus), 0)
     path_text = f" ({short_name(path)})" if isinstance(path, URIRef) else ""
-    return ShapeViolation(origin, f"{short_name(focus)}{path_text}: {message}")
+    return ShapeViolation(origin, f"{short_name(focus)}{path_text}: {message}", severity)
 
 
 @dataclass
-class ShapeCheck:
-    """What pySHACL found in memory, or the translated constraints left to run on a store."""
+class Translation:
+    """The shapes as SPARQL queries, and the shapes the translation does not know (left to pySHACL)."""
 
-    violations: list[ShapeViolation]  # all of them when nothing is left for the store
-    on_store: list[Constraint] = field(default_factory=list)
+    constraints: list[Constraint] = field(default_factory=list)
+    untranslated: list = field(default_factory=list)  # shape nodes, each with the reason
+    reasons: dict = field(default_factory=dict)
+    shapes: Graph | None = None
+
+    def fallback_shapes(self) -> Graph | None:
+        """The shapes graph with only the untranslated shapes targeting anything (None: there are none)."""
+        if not self.untranslated or self.shapes is None:
+            return None
+        graph = Graph()
+        for triple in self.shapes:
+            graph.add(triple)
+        keep = set(self.untranslated)
+        for shape in targeted_shapes(self.shapes):
+            if shape in keep:
+                continue
+            for target in TARGETS:
+                graph.remove((shape, target, None))
+            for cls in (RDFS.Class, OWL.Class):
+                graph.remove((shape, RDF.type, cls))
+        return graph
 
 
-def check_shapes_in_memory(shapes: Graph, triples: list[Triple], mapped: Mapped,
-                           progress: Callable[[str], None] = lambda _: None,
-                           exact_limit: int | None = None) -> ShapeCheck:
-    """Validate the facts plus inferences (triples) with pySHACL when they are at most exact_limit
-    triples; above that, return the shapes' SPARQL translation to run on a store (check_shapes_on_store)."""
-    if len(triples) <= (EXACT_LIMIT if exact_limit is None else exact_limit):
-        return ShapeCheck(check_shapes(shapes, to_graph(triples), mapped))
-    translated = translate_shapes(shapes)
-    if translated is None:
-        progress("a shape uses a constraint the SPARQL translation does not know: pySHACL validates everything")
-        return ShapeCheck(check_shapes(shapes, to_graph(triples), mapped))
-    return ShapeCheck([], translated)
-
-
-def check_shapes_on_store(check: ShapeCheck, query: Callable[[str], Iterable], mapped: Mapped) -> list[ShapeViolation]:
-    """Every violation the translated constraints find, run by query (a SPARQL SELECT over the facts and
-    inferences, yielding rows of pyoxigraph terms)."""
-    violations: dict[tuple, ShapeViolation] = {}
-    for constraint in check.on_store:
-        for row in query(constraint.query):
+def check_shapes_on_store(
+    translation: Translation, query: Callable[[str], Iterable], mapped: Mapped, data: Callable[[], Graph] | None = None
+) -> list[ShapeViolation]:
+    """Every result the translated constraints find, run by query (a SPARQL SELECT over the facts and
+    inferences, yielding rows of pyoxigraph terms); the untranslated shapes are validated by pySHACL on
+    data() (the same facts and inferences as an rdflib graph), which must then be given."""
+    results: dict[tuple, ShapeViolation] = {}
+    subclasses = any(True for _ in query(f"SELECT ?class WHERE {{ ?class <{RDFS.subClassOf}> ?other }} LIMIT 1"))
+    for constraint in translation.constraints:
+        for row in query(constraint.text(subclasses)):
             focus = _rdflib(_get(row, "this"))
             value = _rdflib(_get(row, "value"))
             path = constraint.path or _rdflib(_get(row, "path"))
             message = _fill(constraint.message, row)
-            violations.setdefault((focus, path, message), _located(focus, path, value, message, mapped))
-    return sorted(set(violations.values()))
+            results.setdefault(
+                (focus, path, message, constraint.severity),
+                _located(focus, path, value, message, mapped, constraint.severity),
+            )
+    fallback = translation.fallback_shapes()
+    if fallback is not None:
+        if data is None:
+            raise Untranslatable(
+                "shapes the translation does not know, and no data for pySHACL: "
+                + "; ".join(translation.reasons.values())
+            )
+        found = set(results.values()) | set(check_shapes(fallback, data(), mapped))
+        return sorted(found)
+    return sorted(set(results.values()))
 
 
 def _get(row, name: str):
@@ -124,45 +165,115 @@ def _rdflib(term):
 
 def _fill(message: str, row) -> str:
     """Put a result's values into a message's {$this} and {?name} slots, as pySHACL does."""
+
     def value(match: re.Match) -> str:
         name = match.group(1)
         term = _get(row, name)
         return str(term.value) if term is not None else match.group(0)
+
     return re.sub(r"\{[$?](\w+)\}", value, message)
 
 
 # -- the translation ---------------------------------------------------------------------------------
 
+
 @dataclass
 class Constraint:
-    """One SPARQL query that finds the violations of one constraint: rows of ?this (?value, ?path)."""
+    """One SPARQL query that finds the results of one constraint: rows of ?this (?value, ?path)."""
 
-    query: str
+    query: str  # with the subclass branches marked (SUBCLASS_START ... SUBCLASS_END): see text()
     message: str
     path: URIRef | None = None
+    severity: str = VIOLATION
+
+    def text(self, subclasses: bool) -> str:
+        """The query; without the subclass branches when the data has no rdfs:subClassOf triple (they
+        cost a property path per class test: four times the translation's time on the build's data)."""
+        if subclasses:
+            return self.query.replace(SUBCLASS_START, "").replace(SUBCLASS_END, "")
+        return re.sub(f"{SUBCLASS_START}.*?{SUBCLASS_END}", "", self.query, flags=re.DOTALL)
+
+
+SUBCLASS_START, SUBCLASS_END = "\x1e", "\x1f"
 
 
 class Untranslatable(Exception):
-    """A shape uses a constraint component the translation does not cover."""
+    """A shape uses a constraint component or target the translation does not cover."""
 
 
-KNOWN_SHAPE_KEYS = {RDF.type, SH.targetClass, SH.targetSubjectsOf, SH.property, SH.message, SH.sparql,
-                    SH["class"], SH["in"], SH["or"], SH.path, SH.minCount, SH.maxCount, SH.datatype, SH.pattern,
-                    SH.nodeKind, SH.uniqueLang, SH.languageIn, SH.qualifiedValueShape, SH.qualifiedMinCount,
-                    SH.minInclusive, SH.name, SH.description, SH.severity, SH.flags,
-                    URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
-                    URIRef("http://www.w3.org/2000/01/rdf-schema#comment")}
+TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target)
+# what a shape may say for the translation to know all of it (anything else: pySHACL validates that shape)
+KNOWN_SHAPE_KEYS = {
+    RDF.type,
+    SH.targetClass,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.targetNode,
+    SH.property,
+    SH.message,
+    SH.sparql,
+    SH["class"],
+    SH["in"],
+    SH["or"],
+    SH.path,
+    SH.minCount,
+    SH.maxCount,
+    SH.datatype,
+    SH.pattern,
+    SH.nodeKind,
+    SH.uniqueLang,
+    SH.languageIn,
+    SH.qualifiedValueShape,
+    SH.qualifiedMinCount,
+    SH.minInclusive,
+    SH.maxInclusive,
+    SH.minExclusive,
+    SH.maxExclusive,
+    SH.name,
+    SH.description,
+    SH.severity,
+    SH.flags,
+    SH.deactivated,
+    SH.order,
+    SH.group,
+    RDFS.label,
+    RDFS.comment,
+    RDFS.subClassOf,
+}
+KNOWN_SPARQL_KEYS = {RDF.type, SH.select, SH.prefixes, SH.message, SH.name, SH.description, RDFS.label, RDFS.comment}
+SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape)
 
 
-def translate_shapes(shapes: Graph) -> list[Constraint] | None:
-    """Every constraint of every targeted node shape as a SPARQL query; None if one is not translatable."""
-    constraints: list[Constraint] = []
-    try:
-        for shape in sorted(set(shapes.subjects(SH.targetClass)) | set(shapes.subjects(SH.targetSubjectsOf)), key=str):
-            constraints.extend(_translate_node_shape(shapes, shape))
-    except Untranslatable:
-        return None
-    return constraints
+def targeted_shapes(shapes: Graph) -> list:
+    """Every shape with a target: an explicit one, or an implicit class target (a shape that is a class)."""
+    found = {shape for target in TARGETS for shape in shapes.subjects(target)}
+    for kind in SHAPE_TYPES:
+        for shape in shapes.subjects(RDF.type, kind):
+            if {(shape, RDF.type, RDFS.Class), (shape, RDF.type, OWL.Class)} & set(
+                shapes.triples((shape, RDF.type, None))
+            ):
+                found.add(shape)
+    return sorted(found, key=str)
+
+
+def translate_shapes(shapes: Graph) -> Translation:
+    """Every constraint of every targeted shape as a SPARQL query; the shapes that cannot be translated
+    are named in the result's untranslated (and validated by pySHACL: see check_shapes_on_store)."""
+    translation = Translation(shapes=shapes)
+    for shape in targeted_shapes(shapes):
+        if _deactivated(shapes, shape):
+            continue
+        try:
+            translation.constraints.extend(_translate_targeted_shape(shapes, shape))
+        except Untranslatable as reason:
+            translation.untranslated.append(shape)
+            translation.reasons[shape] = f"{short_name(shape) if isinstance(shape, URIRef) else 'a shape'}: {reason}"
+    return translation
+
+
+def _deactivated(shapes: Graph, shape) -> bool:
+    flag = shapes.value(shape, SH.deactivated)
+    return isinstance(flag, Literal) and flag.toPython() is True
 
 
 def _n3(term) -> str:
@@ -180,142 +291,258 @@ def _message(shapes: Graph, shape, fallback: str) -> str:
     return fallback
 
 
-def _check_keys(shapes: Graph, shape) -> None:
-    unknown = {predicate for predicate in shapes.predicates(shape) if predicate not in KNOWN_SHAPE_KEYS}
+def _severity(shapes: Graph, shape) -> str:
+    severity = shapes.value(shape, SH.severity)
+    if severity is None:
+        return VIOLATION
+    return SEVERITIES.get(severity, short_name(severity))
+
+
+def _check_keys(shapes: Graph, shape, known=KNOWN_SHAPE_KEYS) -> None:
+    unknown = {predicate for predicate in shapes.predicates(shape) if predicate not in known}
     if unknown:
-        raise Untranslatable(", ".join(sorted(str(predicate) for predicate in unknown)))
+        raise Untranslatable("does not know " + ", ".join(sorted(short_name(predicate) for predicate in unknown)))
+    if _deactivated(shapes, shape):
+        raise Untranslatable("a deactivated shape inside another")
+
+
+_fresh = itertools.count()
+
+
+def _instance_of(variable: str, cls) -> str:
+    """A pattern true when variable is an instance of cls or of a subclass of it (as in SHACL's class checks)."""
+    sub = f"?kgsub{next(_fresh)}"
+    return (
+        f"{{ {variable} a {_n3(cls)} }} {SUBCLASS_START}UNION {{ {sub} <{RDFS.subClassOf}>+ {_n3(cls)} . "
+        f"{variable} a {sub} }}{SUBCLASS_END}"
+    )
 
 
 def _targets(shapes: Graph, shape) -> str:
-    patterns = [f"{{ ?this a {_n3(cls)} }}" for cls in shapes.objects(shape, SH.targetClass)]
-    patterns += [f"{{ SELECT DISTINCT ?this WHERE {{ ?this {_n3(p)} ?anyValue }} }}"
-                 for p in shapes.objects(shape, SH.targetSubjectsOf)]
-    return " UNION ".join(patterns)
+    if (shape, SH.target, None) in shapes:
+        raise Untranslatable("a SHACL-AF sh:target")
+    classes = list(shapes.objects(shape, SH.targetClass))
+    if {(shape, RDF.type, RDFS.Class), (shape, RDF.type, OWL.Class)} & set(shapes.triples((shape, RDF.type, None))):
+        classes.append(shape)
+    patterns = [f"{{ {_instance_of('?this', cls)} }}" for cls in classes]
+    patterns += [
+        f"{{ SELECT DISTINCT ?this WHERE {{ ?this {_n3(p)} ?anyValue }} }}"
+        for p in shapes.objects(shape, SH.targetSubjectsOf)
+    ]
+    patterns += [
+        f"{{ SELECT DISTINCT ?this WHERE {{ ?anySubject {_n3(p)} ?this }} }}"
+        for p in shapes.objects(shape, SH.targetObjectsOf)
+    ]
+    nodes = list(shapes.objects(shape, SH.targetNode))
+    if nodes:
+        patterns.append(f"{{ VALUES ?this {{ {' '.join(_n3(node) for node in nodes)} }} }}")
+    return "{ " + " UNION ".join(patterns) + " }"
 
 
-def _value_test(shapes: Graph, shape, variable: str) -> str | None:
-    """A SPARQL condition true when a value conforms to shape's value constraints (None: no such constraint)."""
+def _value_test(shapes: Graph, shape, variable: str, skip_or: Iterable = ()) -> str | None:
+    """A SPARQL condition true when a value conforms to shape's value constraints (None: no such constraint).
+
+    Every test is wrapped in COALESCE(..., false): a comparison SPARQL cannot make (a date against a
+    number) is a non-conforming value, as in SHACL, not an error that would drop the row."""
     tests = []
     for cls in shapes.objects(shape, SH["class"]):
-        tests.append(f"EXISTS {{ {variable} a {_n3(cls)} }}")
+        tests.append(f"EXISTS {{ {_instance_of(variable, cls)} }}")
     for datatype in shapes.objects(shape, SH.datatype):
-        tests.append(f"(isLiteral({variable}) && DATATYPE({variable}) = {_n3(datatype)})")
+        test = f"isLiteral({variable}) && DATATYPE({variable}) = {_n3(datatype)}"
+        if datatype in WELL_FORMED:  # an ill-typed literal ("2020-13-45"^^xsd:date) fails sh:datatype
+            test += f" && isLiteral({_n3(datatype)}(STR({variable})))"
+        tests.append(f"COALESCE({test}, false)")
     for head in shapes.objects(shape, SH["in"]):
-        tests.append(f"({variable} IN ({', '.join(_n3(item) for item in _list(shapes, head))}))")
+        tests.append(f"COALESCE({variable} IN ({', '.join(_n3(item) for item in _list(shapes, head))}), false)")
     for pattern in shapes.objects(shape, SH.pattern):
         flags = shapes.value(shape, SH.flags)
-        tests.append(f"(!isBlank({variable}) && REGEX(STR({variable}), {_n3(Literal(str(pattern)))}"
-                     f"{', ' + _n3(Literal(str(flags))) if flags else ''}))")
+        tests.append(
+            f"COALESCE(!isBlank({variable}) && REGEX(STR({variable}), {_n3(Literal(str(pattern)))}"
+            f"{', ' + _n3(Literal(str(flags))) if flags else ''}), false)"
+        )
+    node_kinds: dict[Node, str] = {
+        SH.IRI: "isIRI({v})",
+        SH.Literal: "isLiteral({v})",
+        SH.BlankNode: "isBlank({v})",
+        SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))",
+        SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
+        SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
+    }
     for kind in shapes.objects(shape, SH.nodeKind):
-        tests_of: dict[Node, str] = {SH.IRI: "isIRI", SH.Literal: "isLiteral", SH.BlankNode: "isBlank"}
-        test = tests_of.get(kind)
-        if test is None:
-            raise Untranslatable(str(kind))
-        tests.append(f"{test}({variable})")
+        node_kind = node_kinds.get(kind)
+        if node_kind is None:
+            raise Untranslatable(f"sh:nodeKind {kind}")
+        tests.append(node_kind.format(v=variable))
     for head in shapes.objects(shape, SH.languageIn):
         languages = " || ".join(
             f"langMatches(LANG({variable}), {_n3(Literal(str(tag)))})" for tag in _list(shapes, head)
         )
-        tests.append(f"({languages})")
-    for minimum in shapes.objects(shape, SH.minInclusive):
-        tests.append(f"({variable} >= {_n3(minimum)})")
+        tests.append(f"COALESCE({languages or 'false'}, false)")
+    for key, operator in (
+        (SH.minInclusive, ">="),
+        (SH.maxInclusive, "<="),
+        (SH.minExclusive, ">"),
+        (SH.maxExclusive, "<"),
+    ):
+        for bound in shapes.objects(shape, key):
+            tests.append(f"COALESCE({variable} {operator} {_n3(bound)}, false)")
     for head in shapes.objects(shape, SH["or"]):
+        if head in skip_or:
+            continue
         options = []
         for option in _list(shapes, head):
             if (option, SH.path, None) in shapes:
                 raise Untranslatable("sh:or of property shapes on a value")
             _check_keys(shapes, option)
-            test = _value_test(shapes, option, variable)
-            if test is None:
-                raise Untranslatable("empty sh:or option")
-            options.append(test)
+            if set(shapes.objects(option, SH["property"])) or (option, SH.sparql, None) in shapes:
+                raise Untranslatable("sh:or of shapes with properties or SPARQL")
+            option_test = _value_test(shapes, option, variable)
+            options.append(option_test if option_test is not None else "true")  # no constraint: any value
         tests.append("(" + " || ".join(options) + ")")
     return " && ".join(tests) if tests else None
 
 
-def _translate_node_shape(shapes: Graph, shape) -> list[Constraint]:
-    _check_keys(shapes, shape)
+# the datatypes whose lexical forms SPARQL can check with a cast (an ill-typed literal casts to an error)
+WELL_FORMED = {XSD.date, XSD.dateTime, XSD.integer, XSD.decimal, XSD.boolean, XSD.double, XSD.float}
+
+
+def _translate_targeted_shape(shapes: Graph, shape) -> list[Constraint]:
     targets = _targets(shapes, shape)
+    if (shape, SH.path, None) in shapes:  # a property shape with targets of its own
+        return _translate_property_shape(shapes, shape, targets)
+    return _translate_node_shape(shapes, shape, targets)
+
+
+def _translate_node_shape(shapes: Graph, shape, targets: str) -> list[Constraint]:
+    _check_keys(shapes, shape)
     message = _message(shapes, shape, "does not match its shape")
+    severity = _severity(shapes, shape)
     constraints: list[Constraint] = []
-    node_test = None
     or_of_properties = []
     for head in shapes.objects(shape, SH["or"]):
         options = _list(shapes, head)
-        if all((option, SH.path, None) in shapes for option in options):
-            or_of_properties.append(options)
-    if or_of_properties:
-        for options in or_of_properties:
+        if options and all((option, SH.path, None) in shapes for option in options):
+            or_of_properties.append(head)
             alternatives = []
             for option in options:
                 _check_keys(shapes, option)
                 if set(shapes.predicates(option)) - {SH.path, SH.minCount}:
                     raise Untranslatable("sh:or of property shapes beyond sh:minCount")
-                alternatives.append(f"EXISTS {{ ?this {_n3(shapes.value(option, SH.path))} ?anyValue }}")
+                path = shapes.value(option, SH.path)
+                if not isinstance(path, URIRef):
+                    raise Untranslatable("a property path other than one IRI")
+                least = int(shapes.value(option, SH.minCount) or 0)
+                if least == 0:
+                    alternatives.append("true")
+                elif least == 1:
+                    alternatives.append(f"EXISTS {{ ?this {_n3(path)} ?anyValue }}")
+                else:
+                    raise Untranslatable("sh:or of property shapes with sh:minCount above 1")
             constraints.append(
-                Constraint(f"SELECT ?this WHERE {{ {targets} FILTER (!({' || '.join(alternatives)})) }}", message)
+                Constraint(
+                    f"SELECT ?this WHERE {{ {targets} FILTER (!({' || '.join(alternatives)})) }}",
+                    message,
+                    severity=severity,
+                )
             )
-    else:
-        node_test = _value_test(shapes, shape, "?this")
+    node_test = _value_test(shapes, shape, "?this", skip_or=or_of_properties)
     if node_test is not None:
         constraints.append(
-            Constraint(f"SELECT ?this (?this AS ?value) WHERE {{ {targets} FILTER (!({node_test})) }}", message)
+            Constraint(
+                f"SELECT ?this (?this AS ?value) WHERE {{ {targets} FILTER (!({node_test})) }}",
+                message,
+                severity=severity,
+            )
         )
     for property_shape in shapes.objects(shape, SH.property):
+        if _deactivated(shapes, property_shape):
+            continue
         constraints.extend(_translate_property_shape(shapes, property_shape, targets))
     for sparql in shapes.objects(shape, SH.sparql):
-        constraints.append(_translate_sparql(shapes, sparql, targets))
+        constraints.append(_translate_sparql(shapes, sparql, targets, severity))
     return constraints
 
 
 def _translate_property_shape(shapes: Graph, shape, targets: str) -> list[Constraint]:
     _check_keys(shapes, shape)
+    if (shape, SH.sparql, None) in shapes or (shape, SH.property, None) in shapes:
+        raise Untranslatable("SPARQL or nested properties on a property shape")
     path = shapes.value(shape, SH.path)
     if not isinstance(path, URIRef):
         raise Untranslatable("a property path other than one IRI")
     p = _n3(path)
     message = _message(shapes, shape, f"does not match the shape of {path}")
+    severity = _severity(shapes, shape)
     found: list[Constraint] = []
     minimum = int(shapes.value(shape, SH.minCount) or 0)
     maximum = shapes.value(shape, SH.maxCount)
     too_few = f"COUNT(DISTINCT ?value) < {minimum}" if minimum > 0 else None
     too_many = f"COUNT(DISTINCT ?value) > {int(maximum)}" if maximum is not None else None
     if too_few:  # with the maximum in the same pass: one grouping of the targets, not two
-        found.append(Constraint(f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {p} ?value }} }} GROUP BY ?this "
-                                f"HAVING ({' || '.join(filter(None, (too_few, too_many)))})", message, path))
+        found.append(
+            Constraint(
+                f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {p} ?value }} }} GROUP BY ?this "
+                f"HAVING ({' || '.join(filter(None, (too_few, too_many)))})",
+                message,
+                path,
+                severity,
+            )
+        )
     elif too_many:
         found.append(
             Constraint(
-                f"SELECT ?this WHERE {{ {targets} ?this {p} ?value }} GROUP BY ?this HAVING ({too_many})", message, path
+                f"SELECT ?this WHERE {{ {targets} ?this {p} ?value }} GROUP BY ?this HAVING ({too_many})",
+                message,
+                path,
+                severity,
             )
         )
     test = _value_test(shapes, shape, "?value")
     if test is not None:
         found.append(
-            Constraint(f"SELECT ?this ?value WHERE {{ {targets} ?this {p} ?value FILTER (!({test})) }}", message, path)
+            Constraint(
+                f"SELECT ?this ?value WHERE {{ {targets} ?this {p} ?value FILTER (!({test})) }}",
+                message,
+                path,
+                severity,
+            )
         )
     if (shapes.value(shape, SH.uniqueLang) or Literal(False)).toPython() is True:
-        found.append(Constraint(f"SELECT DISTINCT ?this WHERE {{ {targets} ?this {p} ?value , ?other "
-                                f"FILTER (?value != ?other && LANG(?value) != \"\" && LANG(?value) = LANG(?other)) }}",
-                                message, path))
+        found.append(
+            Constraint(
+                f"SELECT DISTINCT ?this WHERE {{ {targets} ?this {p} ?value , ?other "
+                f"FILTER (?value != ?other && LANG(?value) != \"\" && LCASE(LANG(?value)) = LCASE(LANG(?other))) }}",
+                message,
+                path,
+                severity,
+            )
+        )
     qualified = shapes.value(shape, SH.qualifiedValueShape)
+    least = int(shapes.value(shape, SH.qualifiedMinCount) or 0)
     if qualified is not None:
         _check_keys(shapes, qualified)
-        least = int(shapes.value(shape, SH.qualifiedMinCount) or 0)
-        qualified_test = _value_test(shapes, qualified, "?value")
-        if least > 0 and qualified_test is not None:
+        if set(shapes.objects(qualified, SH["property"])) or (qualified, SH.sparql, None) in shapes:
+            raise Untranslatable("a qualified value shape with properties or SPARQL")
+        qualified_test = _value_test(shapes, qualified, "?value") or "true"
+        if least > 0:
             found.append(
                 Constraint(
                     f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {p} ?value FILTER ({qualified_test}) }} }} "
                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {least})",
                     message,
                     path,
+                    severity,
                 )
             )
+    elif least > 0:
+        raise Untranslatable("sh:qualifiedMinCount without sh:qualifiedValueShape")
     return found
 
 
-def _translate_sparql(shapes: Graph, constraint, targets: str) -> Constraint:
+def _translate_sparql(shapes: Graph, constraint, targets: str, severity: str) -> Constraint:
+    _check_keys(shapes, constraint, KNOWN_SPARQL_KEYS)
+    if shapes.value(constraint, SH.select) is None:
+        raise Untranslatable("a SPARQL constraint without sh:select")
     select = str(shapes.value(constraint, SH.select))
     prefixes = []
     for declaring in shapes.objects(constraint, SH.prefixes):
@@ -328,5 +555,5 @@ def _translate_sparql(shapes: Graph, constraint, targets: str) -> Constraint:
     # the targets go first inside the constraint's own group (not around it as a subquery, which
     # Oxigraph would evaluate over all the data first: minutes for a self-join of components)
     opening = rest.index("{")
-    query = "\n".join(prefixes) + f"\n{head} WHERE {{ {targets} {rest[opening + 1:]}"
-    return Constraint(query, _message(shapes, constraint, "does not match its SPARQL constraint"))
+    query = "\n".join(prefixes) + f"\n{head} WHERE {{ {targets} {rest[opening + 1 :]}"
+    return Constraint(query, _message(shapes, constraint, "does not match its SPARQL constraint"), severity=severity)
