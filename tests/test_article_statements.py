@@ -60,6 +60,8 @@ def test_entry_is_well_formed_and_quotes_its_article(entry):
         assert entry.get("expect"), f"{entry['id']}: a stored query needs expected rows"
     path = ARTICLES[entry["article"]]
     if not path.is_file():
+        # CI has ../shared beside the checkout: there a missing article is a failure, not a skip
+        assert not os.environ.get("CI"), f"article text {path} is missing"
         pytest.skip(f"article text {path} not at hand (set KGBUILD_SOURCES)")
     article = normalise(path.read_text(encoding="utf-8"))
     assert normalise(entry["text"]) in article, f"{entry['id']}: text not found verbatim in {entry['article']}"

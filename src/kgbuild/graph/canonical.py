@@ -9,9 +9,9 @@ names each one `c14nN` from a hash of the statements around it. It costs some 15
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from .ntriples import rdflib_term
 
 
 def with_stable_blank_nodes(graph: Graph) -> Graph:
@@ -20,17 +20,8 @@ def with_stable_blank_nodes(graph: Graph) -> Graph:
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     canonical = Graph(namespace_manager=graph.namespace_manager)
     for quad in dataset:
-        canonical.add((_rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object)))
+        canonical.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
     return canonical
 
 
-def _rdflib_term(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == XSD_STRING:  # as rdflib parses a plain literal: no datatype
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+

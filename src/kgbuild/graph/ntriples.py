@@ -59,3 +59,21 @@ def k(term: URIRef) -> str:
 @cache
 def _kg(iri: str) -> str:
     return f"<{iri}>"
+
+
+def rdflib_term(term):
+    """A pyoxigraph term as the rdflib term it stands for (None for an unbound variable); an xsd:string
+    literal becomes a plain one, as rdflib parses it."""
+    import pyoxigraph as ox  # the term syntax above needs no pyoxigraph
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -30,7 +30,7 @@ from rdflib.term import Node
 from ..facts import Origin
 from ..vocab import short_name
 from .mapping import Mapped
-from .ntriples import nt_term
+from .ntriples import nt_term, rdflib_term
 
 VIOLATION = "Violation"
 SEVERITIES = {SH.Violation: VIOLATION, SH.Warning: "Warning", SH.Info: "Info"}
@@ -121,9 +121,9 @@ def check_shapes_on_store(
     subclasses = any(True for _ in query(f"SELECT ?class WHERE {{ ?class <{RDFS.subClassOf}> ?other }} LIMIT 1"))
     for constraint in translation.constraints:
         for row in query(constraint.text(subclasses)):
-            focus = _rdflib(_get(row, "this"))
-            value = _rdflib(_get(row, "value"))
-            path = constraint.path or _rdflib(_get(row, "path"))
+            focus = rdflib_term(_get(row, "this"))
+            value = rdflib_term(_get(row, "value"))
+            path = constraint.path or rdflib_term(_get(row, "path"))
             message = _fill(constraint.message, row)
             results.setdefault(
                 (focus, path, message, constraint.severity),
@@ -146,21 +146,6 @@ def _get(row, name: str):
         return row[name]
     except (KeyError, IndexError, ValueError):
         return None
-
-
-def _rdflib(term):
-    """A pyoxigraph term as the rdflib term it stands for (None for an unbound variable)."""
-    import pyoxigraph as ox
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _fill(message: str, row) -> str:
