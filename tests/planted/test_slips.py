@@ -63,6 +63,9 @@ SLIPS = [
          words="a second YAML document"),
     Slip("a stray ': ' in unquoted text", "cica.yaml", "theme: {en: Security and Sustainable Development",
          "theme: {en: Security", "theme: {en: Agenda: Security", words="quote"),
+    Slip("a misspelt key inside an agenda item", "asean.yaml", "        about: [ascc-blueprint-2025]",
+         new="        descripton: {en: planted}", action="insert",
+         words="unknown key 'descripton' (did you mean 'description'?); an agenda item takes: about, description"),
     # --- types ------------------------------------------------------------------------------------------
     Slip("an ordinal in words", "cica.yaml", "    ordinal: 6\n", "6", "sixth", words="expected a whole number"),
     Slip("an ordinal of zero", "cica.yaml", "{series: summit, ordinal: 4,", "ordinal: 4", "ordinal: 0",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, get_args
 
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
@@ -12,9 +13,35 @@ from .problems import did_you_mean
 
 
 def article(model: type[BaseModel]) -> str:
-    """'a membership', 'an organisation': how a message names a kind of record."""
-    noun = model.__name__.lower()
+    """'a membership', 'an agenda item': how a message names a kind of record."""
+    noun = re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()
     return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
+def owner_of(model: type[BaseModel], loc: tuple) -> type[BaseModel]:
+    """The record a key belongs to: the file's record, or one nested in it (an agenda item of a meeting)."""
+    current = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(str(part)) or next(
+            (info for info in current.model_fields.values() if info.alias == part), None)
+        inner = _model_in(field.annotation) if field is not None else None
+        if inner is None:
+            return current
+        current = inner
+    return current
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The record model inside an annotation such as `list[AgendaItem]` or `Label | None`, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
 
 
 def key_path(loc: tuple) -> str:
@@ -39,9 +66,10 @@ def describe_error(detail: ErrorDetails, model: type[BaseModel]) -> str:
     kind = detail["type"]
     ctx = detail.get("ctx") or {}
     if kind == "extra_forbidden":
-        allowed = sorted(model.model_fields)
+        owner = owner_of(model, tuple(detail["loc"]))
+        allowed = sorted(info.alias or key for key, info in owner.model_fields.items())
         last = str(detail["loc"][-1])
-        return f"unknown key '{last}'{did_you_mean(last, allowed)}; {article(model)} takes: {', '.join(allowed)}"
+        return f"unknown key '{last}'{did_you_mean(last, allowed)}; {article(owner)} takes: {', '.join(allowed)}"
     if kind == "missing":
         field = model.model_fields.get(str(detail["loc"][-1]))
         hint = f" ({field.description})" if field is not None and field.description else ""
