@@ -66,6 +66,8 @@ SLIPS = [
     Slip("a misspelt key inside an agenda item", "asean.yaml", "        about: [ascc-blueprint-2025]",
          new="        descripton: {en: planted}", action="insert",
          words="unknown key 'descripton' (did you mean 'description'?); an agenda item takes: about, description"),
+    Slip("an initiative dated in the future", "cica.yaml", "    proposed_on: 1992-10-05", "1992-10-05", "2092-10-05",
+         words="is after today"),
     # --- types ------------------------------------------------------------------------------------------
     Slip("an ordinal in words", "cica.yaml", "    ordinal: 6\n", "6", "sixth", words="expected a whole number"),
     Slip("an ordinal of zero", "cica.yaml", "{series: summit, ordinal: 4,", "ordinal: 4", "ordinal: 0",

@@ -17,16 +17,6 @@ from .problems import Origin, Problem
 from .wording import article
 
 
-def _dated_records(facts: Facts) -> Iterator[Record]:
-    yield from facts.sources.values()
-    yield from facts.organisations.values()
-    yield from facts.memberships
-    yield from facts.chairmanships
-    yield from facts.meetings.values()
-    yield from facts.documents.values()
-    yield from facts.claims
-
-
 def _dates(record: Record) -> Iterator[tuple[str, PartialDate]]:
     for key, value in record:
         if isinstance(value, PartialDate):
@@ -36,7 +26,7 @@ def _dates(record: Record) -> Iterator[tuple[str, PartialDate]]:
 def check_dates(facts: Facts) -> Iterator[Problem]:
     """No date lies after the build day, unless its record is `planned: true` (a meeting announced ahead)."""
     day, what = build_day()
-    for record in _dated_records(facts):
+    for record in facts.records():
         if getattr(record, "planned", False):
             continue
         for key, moment in _dates(record):
@@ -74,7 +64,7 @@ def source_day(source: Source) -> tuple[str, PartialDate] | None:
 def check_source_dates(facts: Facts) -> Iterator[Problem]:
     """Warn where every dated source of a fact appeared before the fact began: an announcement, unless marked."""
     day, _ = build_day()
-    for record in _dated_records(facts):
+    for record in facts.records():
         if not isinstance(record, Planned) or not isinstance(record, Sourced) or record.planned:
             continue  # only a record that can say it announces (`planned:`) is held to its sources' dates
         started = _start(record)
