@@ -11,6 +11,7 @@ from .. import vocab
 from .collection import Facts
 from .countries import ISO_SOURCE, describe_code, iso_country, unknown_code_problem
 from .models import Chairmanship, Claim, Membership, PartialDate
+from .links import check_wikidata_ids
 from .nested import check_nested
 from .plausible import check_adopted_during_meeting, check_dates, check_ids, check_series, check_source_dates
 from .problems import Origin, Problem, did_you_mean
@@ -24,7 +25,7 @@ def check_facts(facts: Facts) -> list[Problem]:
     read, and skip organisations whose memberships already hold a mistake (facts.doubtful).
     """
     problems: list[Problem] = []
-    always = (check_terms, check_ids, check_dates, check_periods, check_overlaps, check_series)
+    always = (check_terms, check_ids, check_wikidata_ids, check_dates, check_periods, check_overlaps, check_series)
     whole = (check_sources, check_references, check_nested, check_claims, check_chairs_are_members,
              check_adopted_during_meeting, check_source_dates)
     for check in always + (() if facts.incomplete else whole):
