@@ -85,6 +85,7 @@ DCAT_LANDING_PAGE = DCAT + "landingPage"
 # Links out: Wikidata's entity IRIs (the concept URIs its RDF uses) and its public SPARQL endpoint.
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 WIKIDATA_HOME = "https://www.wikidata.org/"
+WIKIDATA_PAGE = WIKIDATA_HOME + "wiki/"  # an entity's page for people: WIKIDATA_PAGE + "Q232"
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 
 
