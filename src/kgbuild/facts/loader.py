@@ -272,9 +272,9 @@ def referenced_codes(facts: Facts) -> dict[str, Origin]:
 
 def resolve_countries(facts: Facts) -> tuple[dict[str, Country], list[Problem]]:
     """Name every referenced country: ISO 3166 names, replaced by facts/countries.yaml where given."""
-    problems = [unknown_code_problem(row.code, row.origin, "code")
-                for row in [*facts.country_overrides.values(), *facts.country_links.values()]
-                if iso_country(row.code) is None]
+    codes = [(row.code, row.origin) for row in facts.country_overrides.values()]
+    codes += [(row.code, row.origin) for row in facts.country_links.values()]
+    problems = [unknown_code_problem(code, origin, "code") for code, origin in codes if iso_country(code) is None]
     countries: dict[str, Country] = {}
     for code, first_use in sorted(referenced_codes(facts).items()):
         country = Country(code=code, label=iso_names(code), source=[ISO_SOURCE], origin=first_use)
