@@ -193,3 +193,14 @@ def test_void_describes_the_linkset_with_its_size(built, facts):
     # one link per country of the graph and per organisation with a sourced id, counted from the YAML
     expected = len(facts.countries) + sum(record.wikidata is not None for record in facts.organisations.values())
     assert int(void.value(linkset, VOID.triples)) == expected
+
+
+def test_a_changed_country_id_shows_in_the_changelog(real_facts_copy, runner):
+    from kgbuild.cli import cli
+
+    table = real_facts_copy / "wikidata-countries.yaml"
+    table.write_text(table.read_text("utf-8").replace("{code: kz, wikidata: Q232,", "{code: kz, wikidata: Q233,"),
+                     "utf-8")
+    result = runner.invoke(cli, ["diff", str(REAL_FACTS), str(real_facts_copy)])
+    assert result.exit_code == 1  # as diff(1): there are changes
+    assert "Wikidata entity of Kazakhstan" in result.output and "Q232 → Q233" in result.output

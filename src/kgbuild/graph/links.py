@@ -60,12 +60,14 @@ def without_links(triples: list[Triple]) -> list[Triple]:
 
 
 def add_wikidata_linkset(void: Graph, store: ox.Store, dataset: URIRef, base: str) -> None:
-    """Describe the owl:sameAs links to Wikidata as a void:Linkset, counted from the built store."""
+    """Describe the owl:sameAs links to Wikidata as a void:Linkset, counted from the built store (if any)."""
     linkset, wikidata = vocab.wikidata_linkset_iri(base), vocab.wikidata_dataset_iri(base)
     query = (f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE {{ ?s <{iris.OWL_SAME_AS}> ?o "
              f'FILTER(STRSTARTS(STR(?o), "{iris.WIKIDATA_ENTITY}")) }} }}')
     solutions = cast(ox.QuerySolutions, store.query(query, use_default_graph_as_union=True))
     links = int(next(iter(solutions))["n"].value)
+    if not links:
+        return  # facts without links out: no linkset to describe
     void.add((linkset, RDF.type, VOID.Linkset))
     void.add((linkset, VOID.subjectsTarget, dataset))
     void.add((linkset, VOID.objectsTarget, wikidata))
