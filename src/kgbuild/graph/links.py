@@ -34,18 +34,27 @@ class LinksOut(Emitter):
         """owl:sameAs the entity qid, if any; its sources join the resource's own (cited) ones."""
         if qid is None:
             return
-        subject, origin, source_ids = self._subject, self._origin, list(source_ids)
+        subject, origin, source_ids, cited = self._subject, self._origin, list(source_ids), set(cited)
         entity = nt_iri(iris.wikidata_entity(qid))
         self.add(SAME_AS, entity)
-        self.sources([source for source in source_ids if source not in set(cited)])
+        self.sources([source for source in source_ids if source not in cited])
         self.start(self.iri("link", vocab.link_slug(owner_kind, owner, "wikidata")), origin, _STATEMENT)
-        self.add(_T["label"], nt_literal(f"{owner_kind}/{owner} is Wikidata {qid}", "en"))
-        self.add(_T["label"], nt_literal(f"{owner_kind}/{owner} adalah Wikidata {qid}", "id"))
+        for language, connective in (("en", "is"), ("id", "adalah")):
+            name = self._owner_name(owner_kind, owner, language)
+            self.add(_T["label"], nt_literal(f"{name} {connective} Wikidata {qid}", language))
         self.add(_SUBJECT, subject)
         self.add(_PREDICATE, SAME_AS)
         self.add(_OBJECT, entity)
         self.sources(source_ids)
         self._subject, self._origin = subject, origin
+
+    def _owner_name(self, owner_kind: str, owner: str, language: str) -> str:
+        if owner_kind == "country":
+            return self.country_name(owner, language)
+        if owner_kind == "place":
+            label = self.facts.places[owner].label
+            return label.get(language, label["en"])
+        return self.org_name(owner)
 
 
 def without_links(triples: list[Triple]) -> list[Triple]:
