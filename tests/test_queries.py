@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import pyoxigraph as ox
+import pytest
 
 from kgbuild.store import open_store
 from kgbuild.storedqueries import ParameterError, QueryError, load_query, parse_query, term_text
