@@ -161,8 +161,8 @@ def _table(lines: list[str]) -> list[dict[str, str]]:
     return [dict(zip(header, row, strict=False)) for row in cells[1:]]
 
 
-def parse_query(text: str, name: str = "query") -> StoredQuery:
-    """Read a stored query's header comment (title, description, param, expect-*).
+def parse_query(text: str, name: str = "query", file: str = "") -> StoredQuery:
+    """Read a stored query's header comment (title, description, param, expect-*); file names it in messages.
 
     :raises QueryError: a `# param:` line lacks its type, or names a type no parameter can take.
     """
@@ -202,11 +202,11 @@ def parse_query(text: str, name: str = "query") -> StoredQuery:
             stored.expect_count = int(value)
     close_table()
     if stored.parameters:
-        stored.values_row = _values_row(stored)
+        stored.values_row = _values_row(stored, file or f"{name}.rq")
     return stored
 
 
-def _values_row(stored: StoredQuery) -> tuple[int, int]:
+def _values_row(stored: StoredQuery, file: str) -> tuple[int, int]:
     """Where the VALUES line showing the parameters' defaults holds its row.
 
     :raises QueryError: no such line, or one whose variables or values disagree with the `# param:` lines.
@@ -216,14 +216,14 @@ def _values_row(stored: StoredQuery) -> tuple[int, int]:
     try:
         defaults = stored.terms({}, vocab.DEFAULT_BASE)
     except ParameterError as error:
-        raise QueryError(f"{stored.name}.rq: a `# param:` default does not fit its type: {error}") from None
+        raise QueryError(f"{file}: a `# param:` default does not fit its type: {error}") from None
     wanted = (f"VALUES ({' '.join('?' + name for name in names)}) "
               f"{{ ({' '.join(write_term(term, xsd_prefixed) for term in defaults.values())}) }}")
     for line in VALUES_LINE.finditer(stored.text):
         variables = [variable.lstrip("?$") for variable in line.group(1).split()]
         if sorted(variables) != sorted(names):
             continue
-        where = f"{stored.name}.rq:{stored.text.count(chr(10), 0, line.start()) + 1}"
+        where = f"{file}:{stored.text.count(chr(10), 0, line.start()) + 1}"
         tokens = VALUES_TERM.findall(line.group(2))
         if variables != names or " ".join(tokens) != " ".join(line.group(2).split()):
             raise QueryError(f"{where}: the VALUES line must list the parameters in the order of the "
@@ -234,7 +234,7 @@ def _values_row(stored: StoredQuery) -> tuple[int, int]:
                                  f"line gives the default {parameter.default or 'none'}; make them agree, "
                                  f"e.g. write: {wanted}")
         return line.span(2)
-    raise QueryError(f"{stored.name}.rq: no VALUES line shows the defaults of its parameters, so its text run "
+    raise QueryError(f"{file}: no VALUES line shows the defaults of its parameters, so its text run "
                      f"as it stands leaves them unbound; add this line at the top of the WHERE group: {wanted}")
 
 
@@ -259,7 +259,7 @@ def _parameter(query: str, declaration: str) -> Parameter:
 
 def load_query(path: Path) -> StoredQuery:
     """Read a .rq file; its name is the file's stem."""
-    return parse_query(Path(path).read_text("utf-8"), Path(path).stem)
+    return parse_query(Path(path).read_text("utf-8"), Path(path).stem, str(path))
 
 
 def stored_queries(build_path: Path) -> list[StoredQuery]:

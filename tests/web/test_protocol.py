@@ -107,7 +107,7 @@ def test_an_unknown_graph_beside_a_known_one_adds_nothing(server):
 @pytest.mark.parametrize("query", [
     f"SELECT * FROM <{UNKNOWN}> {{ ?s ?p ?o }}",
     f"SELECT * FROM NAMED <{UNKNOWN}> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
-    f"PREFIX e: <http://example.org/> SELECT ?g FROM e:unknown FROM NAMED e:unknown {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    "PREFIX e: <http://example.org/> SELECT ?g FROM e:unknown FROM NAMED e:unknown { GRAPH ?g { ?s ?p ?o } }",
 ])
 def test_from_naming_a_graph_the_store_lacks_reads_an_empty_graph(server, query):
     response = server.get("/sparql", params={"query": query}, headers=SRJ)
