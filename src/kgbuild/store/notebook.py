@@ -31,6 +31,7 @@ from typing import Any, NoReturn
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
+from oxrdflib._converter import from_ox, from_ox_graph_name, to_ox_quad_pattern
 from rdflib import Dataset
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
@@ -60,18 +61,22 @@ class ReadOnlyOxigraphStore(OxigraphStore):
             _refuse()
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
-        found = super().triples(triple_pattern, context)
         if context is not None:
-            return found
-        return _first_of_each(found)
+            return super().triples(triple_pattern, context)
+        try:
+            quads = self._inner.quads_for_pattern(*to_ox_quad_pattern(triple_pattern, None))
+        except (TypeError, ValueError):  # a term Oxigraph cannot hold (a formula, a variable): no match
+            return iter(())
+        return self._union(quads)
 
-
-def _first_of_each(found: Iterator[Any]) -> Iterator[Any]:
-    seen = set()
-    for triple, contexts in found:
-        if triple not in seen:
-            seen.add(triple)
-            yield triple, contexts
+    def _union(self, quads: Iterator[ox.Quad]) -> Iterator[Any]:
+        seen = set()
+        for quad in quads:
+            if quad.triple not in seen:  # the union: once, however many graphs hold it
+                seen.add(quad.triple)
+                # its graph made only if asked for (an rdflib Graph per triple would cost more than the read)
+                yield ((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)),
+                       (from_ox_graph_name(quad.graph_name, self) for _ in (quad,)))
 
 
 def open_dataset(dist: str | os.PathLike[str] = "dist") -> Dataset:
