@@ -73,3 +73,7 @@ def test_a_folder_without_a_build_is_one_clear_error(tmp_path):
 
     with pytest.raises(StoreError, match="holds no finished build; run `kgbuild build"):
         kgbuild.open(tmp_path / "dist")
+    (tmp_path / "replica").mkdir()
+    (tmp_path / "replica" / "backend.json").write_text('{"sparql": "http://127.0.0.1:9/sparql"}')
+    with pytest.raises(StoreError, match="points at a remote store"):
+        kgbuild.open(tmp_path / "replica")

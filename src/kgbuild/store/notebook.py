@@ -37,6 +37,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .. import vocab
 from .embedded import open_embedded
+from .interface import POINTER, StoreError
 
 
 class ReadOnlyGraphError(PermissionError):
@@ -82,8 +83,11 @@ class ReadOnlyOxigraphStore(OxigraphStore):
 def open_dataset(dist: str | os.PathLike[str] = "dist") -> Dataset:
     """The build in dist/ as a read-only rdflib Dataset; its default graph is the union of its named graphs.
 
-    :raises StoreError: dist/ holds no finished build.
+    :raises StoreError: dist/ holds no finished build, or points at a remote store.
     """
+    if (Path(dist) / POINTER).is_file():
+        raise StoreError(f"{dist}/ points at a remote store (`kgbuild serve --backend`); kgbuild.open reads a build "
+                         "on this machine: run `kgbuild build`, or query the remote store's SPARQL endpoint")
     built = open_embedded(Path(dist))
     dataset = Dataset(store=ReadOnlyOxigraphStore(store=built.store), default_union=True)
     for prefix, namespace in {**vocab.PREFIXES, **vocab.resource_prefixes(built.base_iri)}.items():
