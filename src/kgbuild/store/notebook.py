@@ -18,6 +18,8 @@ True
 >>> city = g.value(ID["summit/cica-5"], KG.location)
 >>> city
 rdflib.term.URIRef('https://w3id.org/kgbuild/id/place/dushanbe')
+>>> str(g.value(city, RDFS.label))  # one of its labels: Dushanbe in English and in Indonesian alike
+'Dushanbe'
 >>> sorted(f"{label}@{label.language}" for _, _, label in g.triples((city, RDFS.label, None)))
 ['Dushanbe@en', 'Dushanbe@id']
 """
