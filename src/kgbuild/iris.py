@@ -9,6 +9,8 @@ everywhere else.
 """
 
 DEFAULT_BASE = "https://w3id.org/kgbuild/"
+# an empty graph, named to a remote store in place of graphs it does not hold: a urn, so nothing can fetch it
+EMPTY_GRAPH = "urn:x-kgbuild:empty-graph"
 # the ontology's namespace is part of the vocabulary contract: it does not move with the base IRI
 ONTOLOGY = "https://w3id.org/kgbuild/ontology"
 KG = ONTOLOGY + "#"

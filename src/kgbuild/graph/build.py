@@ -27,6 +27,7 @@ from rdflib import Graph
 from .. import vocab
 from ..config import build_time
 from ..facts import Facts, FactsError, Origin, Problem, load_facts
+from ..storedqueries import load_query
 from . import releases
 from .canonical import with_stable_blank_nodes
 from .closure import materialise
@@ -204,10 +205,13 @@ def build(
 
     :raises FactsError: every problem found, as file:line messages; out/ is left untouched.
     :raises ReasonerError: when HermiT cannot run.
+    :raises QueryError: a stored query's header or its VALUES line of defaults is wrong (file:line).
     :raises ValueError: SOURCE_DATE_EPOCH is set to something other than a number of seconds.
     """
     progress = progress or (lambda message: None)
     build_time()  # a malformed SOURCE_DATE_EPOCH fails the build now, not after the reasoner has run
+    for path in sorted(Path(queries_dir).glob("*.rq")) if queries_dir else ():
+        load_query(path)  # a stored query the server could not show fails the build now, naming file:line
     timings: dict[str, float] = {}
     progress(f"loading {facts_dir}/")
     clock = time.perf_counter()

@@ -12,6 +12,7 @@ from bisect import insort
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
+from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import cast
 
@@ -19,7 +20,7 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from .. import __version__, vocab
+from .. import vocab
 from ..config import build_time
 from ..vocab import VOID
 from . import releases
@@ -269,7 +270,7 @@ def _write_artefacts(graphs, text: GraphText, memory: ox.Store | None, work: Pat
                 "build_id": build_id,
                 "built_at": built_at,
                 "version": f"{built_at[:10]}+{build_id}",
-                "kgbuild": __version__,
+                "kgbuild": installed_version("kgbuild"),  # not kgbuild.__version__: the build imports no root
                 "base_iri": base,
                 "triples": counts,
                 "classes": _class_counts(memory),
