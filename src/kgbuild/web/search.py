@@ -93,7 +93,8 @@ def _limit() -> int:
     if not asked:
         return DEFAULT_LIMIT
     if not asked.isdigit() or not 1 <= int(asked) <= MAX_LIMIT:
-        raise BadSearch(f"limit={asked!r} is not a whole number from 1 to {MAX_LIMIT}; leave it out for {DEFAULT_LIMIT}")
+        raise BadSearch(
+            f"limit={asked!r} is not a whole number from 1 to {MAX_LIMIT}; leave it out for {DEFAULT_LIMIT}")
     return int(asked)
 
 
