@@ -30,11 +30,14 @@ def write_index(path: Path, names: Iterable[NameRow], classes: Mapping[str, Iter
     """
     path = Path(path)
     strongest: dict[tuple[str, str, str], str] = {}  # one row per (resource, text, language): its strongest kind
+    folded: dict[str, str] = {}
     for row in names:
         if row.kind not in NAME_KINDS:
             raise ValueError(
                 f"name {row.text!r} of {row.iri} has kind {row.kind!r}; use one of {', '.join(NAME_KINDS)}")
-        if not fold(row.text):
+        if row.text not in folded:
+            folded[row.text] = fold(row.text)
+        if not folded[row.text]:
             continue  # nothing to find it by (punctuation only)
         key = (row.iri, row.text, row.language)
         if key not in strongest or NAME_KINDS.index(row.kind) < NAME_KINDS.index(strongest[key]):
@@ -59,7 +62,7 @@ def write_index(path: Path, names: Iterable[NameRow], classes: Mapping[str, Iter
                       key=lambda item: (item[0][0], NAME_KINDS.index(item[1]), item[0][2], item[0][1]))
         connection.executemany(
             "INSERT INTO name (resource, text, folded, language, kind) VALUES (?, ?, ?, ?, ?)",
-            [(number[iri], text, fold(text), language, kind) for (iri, text, language), kind in rows],
+            [(number[iri], text, folded[text], language, kind) for (iri, text, language), kind in rows],
         )
         for table in ("name_words", "name_trigrams"):
             connection.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
