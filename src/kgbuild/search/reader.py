@@ -149,11 +149,14 @@ class LabelIndex:
         return [_match(row, 1, 40.0 + 20.0 * len(folded) / len(row[7])) for row in rows]
 
     def _fuzzy(self, folded: str, filters: _Filters) -> list[_Match]:
-        """Names sharing trigrams with the query, kept when close enough as a whole or in a run of as many words."""
-        grams = sorted({folded[at:at + 3] for at in range(len(folded) - 2)})
-        expression = " OR ".join(f'"{gram}"' for gram in grams)
-        rows = self._rows("FROM name_trigrams t JOIN name n ON n.id = t.rowid", "name_trigrams MATCH ?", [expression],
-                          filters, "ORDER BY t.rank, n.id")
+        """Names holding, for each word of the query, that word or one spelt close to it (a word of 4 letters
+        or more), kept when close enough to the query as a whole or in a run of as many words."""
+        choices = [self._close_words(word) if len(word) >= 4 else [word] for word in folded.split()]
+        if not all(choices):
+            return []
+        expression = " AND ".join("(" + " OR ".join(f'"{word}"' for word in words) + ")" for words in choices)
+        rows = self._rows("FROM name_words w JOIN name n ON n.id = w.rowid", "name_words MATCH ?", [expression],
+                          filters, _SHORTEST_FIRST)
         matches = []
         matcher = SequenceMatcher(None, b=folded, autojunk=False)  # the query's index is made once
         for row in rows:
@@ -161,6 +164,22 @@ class LabelIndex:
             if similarity >= FUZZY_MIN:
                 matches.append(_match(row, 2, round(40.0 * similarity, 2)))
         return matches
+
+    def _close_words(self, word: str) -> list[str]:
+        """The words of the index spelt close to word (itself included when there), closest first, at most 8."""
+        grams = sorted({word[at:at + 3] for at in range(len(word) - 2)})
+        rows = self._connection.execute(
+            "SELECT w.text FROM word_trigrams t JOIN word w ON w.id = t.rowid WHERE word_trigrams MATCH ? "
+            "ORDER BY t.rank, w.id LIMIT ?", (" OR ".join(f'"{gram}"' for gram in grams), CANDIDATES)).fetchall()
+        matcher = SequenceMatcher(None, b=word, autojunk=False)
+        close = []
+        for (text,) in rows:
+            if 2 * min(len(text), len(word)) / (len(text) + len(word)) < FUZZY_MIN:
+                continue
+            matcher.set_seq1(text)
+            if matcher.quick_ratio() >= FUZZY_MIN and (ratio := matcher.ratio()) >= FUZZY_MIN:
+                close.append((-ratio, text))
+        return [text for _, text in sorted(close)[:8]]
 
     def _labels(self, resources: list[int], lang: str | None) -> dict[int, str]:
         """Each resource's label: in lang, else English, else without a language, else any (first by text)."""

@@ -64,7 +64,9 @@ def write_index(path: Path, names: Iterable[NameRow], classes: Mapping[str, Iter
             "INSERT INTO name (resource, text, folded, language, kind) VALUES (?, ?, ?, ?, ?)",
             [(number[iri], text, folded[text], language, kind) for (iri, text, language), kind in rows],
         )
-        for table in ("name_words", "name_trigrams"):
+        words = sorted({word for text in folded.values() for word in text.split()})
+        connection.executemany("INSERT INTO word (text) VALUES (?)", [(word,) for word in words])
+        for table in ("name_words", "word_trigrams"):
             connection.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
             connection.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
         connection.execute("COMMIT")
