@@ -82,8 +82,10 @@ class LabelIndex:
         tier organisations and countries, then places, meetings and documents, then the rest; then by score.
 
         types: class IRIs a resource must have one of; lang: 'en' or 'id', names in that language (and
-        names without one, like acronyms) and labels shown in it. Short queries (3 letters or fewer) match
-        no typos, and one or two letters match only exactly or as the start of an acronym or ISO code.
+        names without one, like acronyms) and labels shown in it. A query that is exactly a name matches no
+        typos (it is not misspelt); nor does one that finds limit resources without them. Short queries (3
+        letters or fewer) match no typos, and one or two letters match only exactly or as the start of an
+        acronym or ISO code.
         """
         folded = fold(q)
         if not folded or limit < 1:
@@ -92,11 +94,12 @@ class LabelIndex:
         filters = _Filters(types, lang)
         with self._lock:
             matches = self._exact(folded, filters)
+            spelt_right = bool(matches)  # a query that is a name exactly is not a typo: no fuzzy matches
             prefix_kinds = CODE_KINDS if size <= 2 else None
             matches += self._prefix(folded, filters, prefix_kinds)
             if size > 3:
                 matches += self._words(folded, filters)
-                if len({match.resource for match in matches}) < limit:  # else no typo match would be shown
+                if not spelt_right and len({match.resource for match in matches}) < limit:  # else none would show
                     matches += self._fuzzy(folded, filters)
             best: dict[int, _Match] = {}
             for match in matches:
