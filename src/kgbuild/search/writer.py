@@ -52,12 +52,12 @@ def write_index(path: Path, names: Iterable[NameRow], classes: Mapping[str, Iter
         connection.execute("BEGIN")
         connection.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         number = {iri: index for index, iri in enumerate(resources, start=1)}
-        for iri in resources:
-            kinds = sorted(set(classes.get(iri, ()))) or [RDFS + "Resource"]
-            shown = shown_class(kinds)
-            connection.execute("INSERT INTO resource VALUES (?, ?, ?, ?)",
-                               (number[iri], iri, shown, class_group(shown)))
-            connection.executemany("INSERT INTO resource_class VALUES (?, ?)", [(kind, number[iri]) for kind in kinds])
+        kinds = {iri: sorted(set(classes.get(iri, ()))) or [RDFS + "Resource"] for iri in resources}
+        shown = {iri: shown_class(kinds[iri]) for iri in resources}
+        connection.executemany("INSERT INTO resource VALUES (?, ?, ?, ?)",
+                               [(number[iri], iri, shown[iri], class_group(shown[iri])) for iri in resources])
+        connection.executemany("INSERT INTO resource_class VALUES (?, ?)",
+                               sorted((kind, number[iri]) for iri in resources for kind in kinds[iri]))
         rows = sorted(strongest.items(),
                       key=lambda item: (item[0][0], NAME_KINDS.index(item[1]), item[0][2], item[0][1]))
         connection.executemany(
