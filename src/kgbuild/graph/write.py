@@ -25,6 +25,7 @@ from ..vocab import VOID
 from . import releases
 from .dumps import finish_dumps, start_dumps
 from .ntriples import nt_triples
+from .searchnames import write_search_index
 
 DUMPS = {"kg.ttl": ox.RdfFormat.TURTLE, "kg.nt": ox.RdfFormat.N_TRIPLES}
 QUAD_DUMPS = {"kg.nq": ox.RdfFormat.N_QUADS, "kg.trig": ox.RdfFormat.TRIG}
@@ -263,6 +264,7 @@ def _write_artefacts(graphs, text: GraphText, memory: ox.Store | None, work: Pat
             else:
                 memory.extend(version)
             void_description(memory, base, build_id, built_at, counts).serialize(work / "void.ttl", format="turtle")
+            write_search_index(memory, work, base)
             report = {
                 "build_id": build_id,
                 "built_at": built_at,
