@@ -3,9 +3,9 @@ query batches, suggest (entity, type, property), preview and data extension. doc
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-import logging
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
@@ -29,6 +29,7 @@ LOG = logging.getLogger("kgbuild.reconcile")
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 
+MOST_SUGGESTIONS = 100  # a suggest page at most, whatever limit= asks
 # the card is made to be shown in another application's iframe (OpenRefine's), and needs no more than its own styles
 PREVIEW_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
                   "frame-ancestors *")
@@ -74,7 +75,7 @@ def suggest_property() -> Response:
 @bp.route("/extend/propose")
 def propose_properties() -> Response:
     """The properties data extension offers for ?type= (every property without one); ?limit= caps them."""
-    return jsonify(propose(current_build(), request.args.get("type"), _count("limit", None)))
+    return jsonify(propose(current_build(), request.args.get("type"), _count("limit")))
 
 
 @bp.route("/preview")
@@ -90,7 +91,8 @@ def preview() -> Response:
     iri = entity_iri(identifier, build.base_iri)
     card = preview_card(build, iri, requested_language()) if iri else None
     if card is None:
-        abort(404, description=f"no entity {identifier!r} here; ids look like country/kz (see /reconcile/suggest/entity)")
+        abort(404, description=f"no entity {identifier!r} here; ids look like country/kz "
+                               "(see /reconcile/suggest/entity)")
     response = Response(card, content_type="text/html; charset=utf-8")
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY
     response.vary.add("Accept-Language")
@@ -107,17 +109,18 @@ def no_index(error: SearchIndexError) -> Response:
 def _suggest(answer: Callable[[Store, str, int, int], dict]) -> Response:
     refuse_a_client_over_its_limits()
     prefix = request.args.get("prefix", "")
-    return jsonify(answer(current_build(), prefix, _count("cursor", 0) or 0, _count("limit", PAGE) or PAGE))
+    cursor = _count("cursor") or 0
+    return jsonify(answer(current_build(), prefix, cursor, min(_count("limit") or PAGE, MOST_SUGGESTIONS)))
 
 
-def _count(name: str, default: int | None) -> int | None:
-    """A non-negative integer parameter, or default when it is absent. :raise ProtocolError: 400 otherwise."""
+def _count(name: str) -> int | None:
+    """A whole-number parameter, None when it is absent. :raise ProtocolError: 400 for anything else."""
     text = request.args.get(name, "").strip()
     if not text:
-        return default
+        return None
     if not text.isdigit():
         raise ProtocolError(400, f"{name}= must be a whole number, not {text!r}")
-    return min(int(text), 100)
+    return int(text)
 
 
 @contextmanager

@@ -14,6 +14,11 @@ from ...store import Store
 from ..dataset import build_cache
 from ..render.terms import pick_label
 from .ids import term_id
+from .types import known_types
+
+# kg:Name records one name of a resource and kg:Statement one value with its rank: an analyst's name means
+# the resource they belong to, so they are candidates only when a query asks for their type
+RECORD_TYPES = ("Name", "Statement")
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,7 @@ def name_candidates(build: Store, text: str, types: tuple[str, ...], limit: int,
     that a name is shared. prefix_only: names that begin with text (for suggest), no fuzzy matches.
     """
     index = label_index(build)
-    classes = [class_iri(t) for t in types] or None
+    classes = [class_iri(t) for t in types or _entity_types(build)]
     hits = index.search(text, types=classes, limit=limit)
     if prefix_only:
         hits = [hit for hit in hits if hit.match in ("exact", "prefix")]
@@ -55,6 +60,11 @@ def describe(build: Store, iri: str) -> NameCandidate | None:
         return None
     name = pick_label(labels, "en") or iri
     return NameCandidate(iri, name, name, term_id(shown_class(classes)) if classes else None, 100.0, True)
+
+
+def _entity_types(build: Store) -> list[str]:
+    """Every type but the records of one name or one ranked value: those name their owner, the candidate."""
+    return [t for t in known_types(build) if t not in RECORD_TYPES]
 
 
 def label_index(build: Store) -> LabelIndex:

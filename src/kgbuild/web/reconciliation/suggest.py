@@ -15,7 +15,7 @@ PAGE = 10
 
 def suggest_entities(build: Store, prefix: str, cursor: int, limit: int = PAGE) -> dict:
     """Entities with a name that begins with prefix (the search index's prefix matching), best first."""
-    found = [c for c in name_candidates(build, prefix, (), cursor + limit, prefix_only=True)]
+    found = name_candidates(build, prefix, (), cursor + limit, prefix_only=True)
     types = known_types(build)
     result = []
     for candidate in found[cursor:cursor + limit]:
@@ -48,5 +48,4 @@ def _begins(prefix: str, name: str, identifier: str) -> bool:
     wanted = fold(prefix)
     if not wanted:
         return True
-    folded = fold(name)
-    return folded.startswith(wanted) or f" {wanted}" in f" {folded}" or fold(identifier).startswith(wanted)
+    return f" {wanted}" in f" {fold(name)}" or fold(identifier).startswith(wanted)
