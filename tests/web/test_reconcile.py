@@ -221,6 +221,11 @@ def test_a_date_agrees_at_the_precision_the_sources_give(server):
     assert {"id": "property:memberSince:cica", "value": True} in found["features"]
 
 
+def test_an_iso_code_alone_finds_its_country(server):
+    found = top(reconcile(server, {"q0": {"type": "Country", "properties": [{"pid": "isoCode", "v": "EG"}]}}))
+    assert (found["id"], found["match"]) == ("country/eg", True)  # EG: Egypt in ISO 3166-1
+
+
 def test_an_entity_id_as_query_gives_that_entity(server):
     found = top(reconcile(server, {"q0": {"query": "country/kz"}}))
     assert (found["id"], found["match"]) == ("country/kz", True)
@@ -316,6 +321,11 @@ def test_entity_suggest_completes_a_prefix(server):
     assert {"id": "Country", "name": "Country"} in kazakhstan["notable"]
 
 
+def test_entity_suggest_keeps_to_a_type(server):
+    found = suggest(server, "entity", "Kazakh", type="Country")
+    assert [entry["id"] for entry in found] == ["country/kz"]
+
+
 def test_entity_suggest_finds_indonesian_names(server):
     assert "country/cn" in [entry["id"] for entry in suggest(server, "entity", "Tiong")]
 
@@ -370,6 +380,11 @@ def test_proposals_for_countries_name_the_iso_code_and_cica_membership(server):
 def test_proposals_keep_to_the_limit(server):
     proposed = propose(server, type="Country", limit=2)
     assert len(proposed["properties"]) == 2 and proposed["limit"] == 2
+
+
+def test_proposals_for_an_unknown_type_are_a_400(server):
+    response = server.get("/reconcile/extend/propose", params={"type": "Planet"})
+    assert response.status_code == 400 and "no type 'Planet'" in response.text
 
 
 def test_proposals_for_places_leave_out_the_iso_code(server):

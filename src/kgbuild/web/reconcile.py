@@ -23,6 +23,7 @@ from .reconciliation.manifest import manifest
 from .reconciliation.matching import reconcile
 from .reconciliation.preview import preview_card
 from .reconciliation.suggest import PAGE, suggest_entities, suggest_properties, suggest_types
+from .reconciliation.types import known_type_id
 from .render.terms import requested_language
 
 LOG = logging.getLogger("kgbuild.reconcile")
@@ -59,7 +60,10 @@ def service() -> Response:
 
 @bp.route("/suggest/entity")
 def suggest_entity() -> Response:
-    return _suggest(suggest_entities)
+    """Entities whose names begin with ?prefix=; ?type= (a type id) keeps those of that type."""
+    wanted = request.args.get("type", "").strip()
+    types = (known_type_id(current_build(), wanted),) if wanted else ()
+    return _suggest(lambda build, prefix, cursor, limit: suggest_entities(build, prefix, cursor, limit, types))
 
 
 @bp.route("/suggest/type")

@@ -8,7 +8,7 @@ from ...store import Store
 from ..protocol.operation import ProtocolError
 from .ids import entity_iri
 from .properties import Property, find_property, known_properties, property_values
-from .types import known_types
+from .types import known_type_id
 
 MAX_EXTEND_IDS = 500  # entities in one extension request at most; OpenRefine sends far fewer at a time
 
@@ -18,9 +18,7 @@ def propose(build: Store, type_id: str | None, limit: int | None) -> dict:
 
     :raises ProtocolError: 400 for a type the ontology does not have.
     """
-    if type_id and type_id.removeprefix("kg:") not in known_types(build):
-        raise ProtocolError(400, f"no type {type_id!r}; the types are: {', '.join(known_types(build))}")
-    wanted = type_id.removeprefix("kg:") if type_id else None
+    wanted = known_type_id(build, type_id) if type_id else None
     proposed = [_shown(p) for p in known_properties(build) if p.applies_to(wanted)]
     answer: dict = {"type": type_id or "", "properties": proposed[:limit] if limit else proposed}
     if limit:

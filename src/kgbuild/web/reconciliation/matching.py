@@ -17,13 +17,14 @@ from ...store import Store
 from ..protocol.operation import ProtocolError
 from .batch import PropertyCondition, ReconciliationQuery
 from .candidates import NameCandidate, describe, name_candidates
-from .ids import entity_id, entity_iri, term_id, term_iri
+from .ids import entity_id, entity_iri
 from .properties import Property, agreement, find_property, known_properties
-from .types import known_types
+from .types import known_type_id, known_types
 
 AGREES = 10
 DISAGREES = 40
 MARGIN = 10
+NAME_PROPERTIES = ("isoCode", "label@en", "label@id")  # properties whose values are names in the label index
 MORE_CANDIDATES = 2  # fetch this many times the limit by name, so properties can lift one from below the cut
 
 
@@ -40,20 +41,27 @@ def reconcile(build: Store, query: ReconciliationQuery) -> list[dict]:
 
     :raises ProtocolError: 400 for a type or property that does not exist.
     """
-    types = tuple(_type_id(build, t) for t in query.types)
+    types = tuple(known_type_id(build, t) for t in query.types)
     properties = [(_property(build, condition.pid), condition) for condition in query.properties]
     by_id = _by_identifier(build, query.text)
     if by_id is not None:
         return [by_id]
-    found = name_candidates(build, query.text, types, query.limit * MORE_CANDIDATES)
-    if not query.text:
-        return []  # properties alone: nothing to look names up by, and no index of values
+    text = query.text or _name_among(properties)
+    if not text:
+        return []  # no name to look up, and no index of other values
+    found = name_candidates(build, text, types, query.limit * MORE_CANDIDATES)
     scored = [Scored(c, c.score, features=[{"id": "name", "value": round(c.score, 1)},
                                            {"id": "name_exact", "value": c.exact}]) for c in found]
     _weigh_properties(build, scored, properties)
-    scored.sort(key=lambda s: (-s.score, s.candidate.name.casefold(), s.candidate.iri))
+    scored.sort(key=lambda s: -s.score)  # stable: equal scores keep the index's order (countries before records)
     scored = scored[:query.limit]
     return [_shown(build, s, matched=position == 0 and _decisive(scored)) for position, s in enumerate(scored)]
+
+
+def _name_among(properties: list[tuple[Property, PropertyCondition]]) -> str:
+    """A query without a name may still give one as a property: an ISO code or a label (the index holds both)."""
+    return next((condition.values[0] for prop, condition in properties
+                 if prop.id in NAME_PROPERTIES and condition.values), "")
 
 
 def _weigh_properties(build: Store, scored: list[Scored], properties: list[tuple[Property, PropertyCondition]]) -> None:
@@ -104,15 +112,6 @@ def _by_identifier(build: Store, text: str) -> dict | None:
     if found is None:
         return None
     return _shown(build, Scored(found, 100.0, features=[{"id": "id_exact", "value": True}]), matched=True)
-
-
-def _type_id(build: Store, type_id: str) -> str:
-    """The id of the type a query names ('Country', 'kg:Country' or kg:Country's IRI)."""
-    known = known_types(build)
-    identifier = term_id(term_iri(type_id))
-    if identifier not in known:
-        raise ProtocolError(400, f"no type {type_id!r}; the types are: {', '.join(known)}")
-    return identifier
 
 
 def _property(build: Store, pid: str) -> Property:

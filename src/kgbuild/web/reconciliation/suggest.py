@@ -13,16 +13,17 @@ from .types import known_types
 PAGE = 10
 
 
-def suggest_entities(build: Store, prefix: str, cursor: int, limit: int = PAGE) -> dict:
-    """Entities with a name that begins with prefix (the search index's prefix matching), best first."""
-    found = name_candidates(build, prefix, (), cursor + limit, prefix_only=True)
-    types = known_types(build)
+def suggest_entities(build: Store, prefix: str, cursor: int, limit: int = PAGE, types: tuple[str, ...] = ()) -> dict:
+    """Entities with a name that begins with prefix (the search index's prefix matching), best first;
+    with types (ids), only entities of one of them."""
+    found = name_candidates(build, prefix, types, cursor + limit, prefix_only=True)
+    known = known_types(build)
     result = []
     for candidate in found[cursor:cursor + limit]:
         identifier = entity_id(candidate.iri, build.base_iri)
         if identifier is None:
             continue
-        shown = types.get(candidate.type_id or "")
+        shown = known.get(candidate.type_id or "")
         entry: dict = {"id": identifier, "name": candidate.name}
         if shown is not None:
             entry["description"] = shown.name

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from ...iris import KG, OWL_CLASS, RDF_TYPE, RDFS_LABEL, RDFS_SUB_CLASS_OF
 from ...store import Store
 from ..dataset import build_cache
-from .ids import term_id
+from ..protocol.operation import ProtocolError
+from .ids import term_id, term_iri
 
 # What an analyst's column most often names; the rest of the classes stay one suggest away.
 DEFAULT_TYPES = ("Country", "Organisation", "Place", "Person", "Meeting", "Document")
@@ -51,6 +52,18 @@ def known_types(build: Store) -> dict[str, EntityType]:
             for identifier, name in sorted(names.items(), key=lambda item: item[1].casefold())
         }
     return cache["types"]
+
+
+def known_type_id(build: Store, type_id: str) -> str:
+    """The id of the type a client names ('Country', 'kg:Country' or kg:Country's IRI).
+
+    :raises ProtocolError: 400 for a type the ontology does not have, listing those it has.
+    """
+    known = known_types(build)
+    identifier = term_id(term_iri(type_id))
+    if identifier not in known:
+        raise ProtocolError(400, f"no type {type_id!r}; the types are: {', '.join(known)}")
+    return identifier
 
 
 def default_types(build: Store) -> list[EntityType]:
