@@ -239,6 +239,8 @@ def test_an_entity_id_as_query_gives_that_entity(server):
     ('{"q0": {"query": "Kazakhstan", "lang": "en"}}', "'lang'"),
     ('{"q0": {"query": "Kazakhstan", "limit": 0}}', "limit"),
     ('{"q0": {"query": ""}}', "non-empty query"),
+    ('{"q0": {"query": "%s"}}' % ("Kazakhstan" * 100), "a name has at most"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deep"),
     ('{"q0": {"query": "Kazakhstan", "type": "Planet"}}', "no type 'Planet'"),
     ('{"q0": {"query": "Kazakhstan", "properties": [{"pid": "population", "v": "1"}]}}', "no property 'population'"),
 ])

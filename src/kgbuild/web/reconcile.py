@@ -16,7 +16,7 @@ from .errors import error_response
 from .guards.limits import ClientLimits, client_table
 from .protocol.operation import ProtocolError
 from .protocol.results import refuse_a_client_over_its_limits
-from .reconciliation.batch import read_batch
+from .reconciliation.batch import MAX_NAME, read_batch
 from .reconciliation.extension import extend, propose
 from .reconciliation.ids import entity_iri
 from .reconciliation.manifest import manifest
@@ -113,6 +113,8 @@ def no_index(error: SearchIndexError) -> Response:
 def _suggest(answer: Callable[[Store, str, int, int], dict]) -> Response:
     refuse_a_client_over_its_limits()
     prefix = request.args.get("prefix", "")
+    if len(prefix) > MAX_NAME:
+        raise ProtocolError(400, f"prefix= has {len(prefix):,} characters; a name has at most {MAX_NAME}")
     cursor = _count("cursor") or 0
     return jsonify(answer(current_build(), prefix, cursor, min(_count("limit") or PAGE, MOST_SUGGESTIONS)))
 

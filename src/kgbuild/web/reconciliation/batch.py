@@ -11,6 +11,8 @@ from ..protocol.operation import ProtocolError
 BATCH_SIZE = 50  # queries in one batch at most (the manifest's batchSize); OpenRefine sends 10 by default
 MAX_CANDIDATES = 100  # a query's limit is capped here
 DEFAULT_CANDIDATES = 10
+MAX_NAME = 500  # characters in a query's name at most: longer is no name, and would only cost matching time
+MAX_CONDITIONS = 20  # properties in one query, and values of one property, at most
 QUERY_KEYS = ("query", "type", "limit", "properties", "type_strict")
 TYPE_STRICT = ("any", "should", "all")
 
@@ -38,11 +40,7 @@ def read_batch(text: str, batch_size: int = BATCH_SIZE) -> list[ReconciliationQu
     :raises ProtocolError: 400 for JSON that is not a batch of reconciliation queries (naming the query
         and field at fault); 413 for more than batch_size queries.
     """
-    try:
-        batch = json.loads(text)
-    except ValueError as error:
-        raise ProtocolError(400, f"queries= is not JSON ({error}); send an object such as "
-                                 '{"q0": {"query": "Kazakhstan", "type": "Country"}}') from None
+    batch = read_json(text, "queries=", '{"q0": {"query": "Kazakhstan", "type": "Country"}}')
     if not isinstance(batch, dict):
         raise ProtocolError(400, "queries= must be a JSON object of queries by key, such as "
                                  '{"q0": {"query": "Kazakhstan"}}; it is ' + type(batch).__name__)
@@ -50,6 +48,15 @@ def read_batch(text: str, batch_size: int = BATCH_SIZE) -> list[ReconciliationQu
         raise ProtocolError(413, f"a batch may hold {batch_size} queries and this one holds {len(batch)}; "
                                  f"send them in batches of {batch_size} (the manifest's batchSize)")
     return [_read_query(str(key), fields) for key, fields in batch.items()]
+
+
+def read_json(text: str, field: str, example: str) -> object:
+    """The JSON in a form field. :raises ProtocolError: 400 naming the field and showing what it should hold."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as error:  # RecursionError: arrays nested past Python's stack
+        detail = str(error) if isinstance(error, ValueError) else "nested too deep"
+        raise ProtocolError(400, f"{field} is not JSON ({detail}); send an object such as {example}") from None
 
 
 def _read_query(key: str, fields: object) -> ReconciliationQuery:
@@ -61,6 +68,8 @@ def _read_query(key: str, fields: object) -> ReconciliationQuery:
     text = fields.get("query", "")
     if not isinstance(text, str):
         raise _bad(key, "query must be a string")
+    if len(text) > MAX_NAME:
+        raise _bad(key, f"has a query of {len(text):,} characters; a name has at most {MAX_NAME}")
     conditions = _read_properties(key, fields.get("properties", []))
     if not text.strip() and not conditions:
         raise _bad(key, "needs a non-empty query or at least one property")
@@ -90,11 +99,15 @@ def _read_limit(key: str, limit: object) -> int:
 def _read_properties(key: str, properties: object) -> tuple[PropertyCondition, ...]:
     if not isinstance(properties, list):
         raise _bad(key, "properties must be a list of {\"pid\": ..., \"v\": ...}")
+    if len(properties) > MAX_CONDITIONS:
+        raise _bad(key, f"supplies {len(properties)} properties; a query may supply {MAX_CONDITIONS}")
     conditions = []
     for position, entry in enumerate(properties, start=1):
         if not isinstance(entry, dict) or not isinstance(entry.get("pid"), str) or "v" not in entry:
             raise _bad(key, f"property {position} must be an object with pid (a string) and v")
         values = entry["v"] if isinstance(entry["v"], list) else [entry["v"]]
+        if len(values) > MAX_CONDITIONS:
+            raise _bad(key, f"gives property {position} {len(values)} values; a property may have {MAX_CONDITIONS}")
         conditions.append(PropertyCondition(entry["pid"], tuple(_value_text(key, value) for value in values)))
     return tuple(conditions)
 

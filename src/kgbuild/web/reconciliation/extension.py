@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from ...store import Store
 from ..protocol.operation import ProtocolError
+from .batch import read_json
 from .ids import entity_iri
 from .properties import Property, find_property, known_properties, property_values
 from .types import known_type_id
@@ -55,10 +54,7 @@ def extend(build: Store, text: str) -> dict:
 
 def _read(text: str) -> tuple[list[str], list[dict]]:
     example = '{"ids": ["country/kz"], "properties": [{"id": "isoCode"}]}'
-    try:
-        query = json.loads(text)
-    except ValueError as error:
-        raise ProtocolError(400, f"extend= is not JSON ({error}); send an object such as {example}") from None
+    query = read_json(text, "extend=", example)
     if not isinstance(query, dict) or not isinstance(query.get("ids"), list) \
             or not isinstance(query.get("properties"), list):
         raise ProtocolError(400, f"extend= must be an object with ids and properties, such as {example}")
