@@ -71,6 +71,11 @@ class LabelIndex:
     def close(self) -> None:
         self._connection.close()
 
+    def classes(self) -> list[str]:
+        """Every class IRI some indexed resource has, sorted."""
+        with self._lock:
+            return [row[0] for row in self._connection.execute("SELECT DISTINCT class FROM resource_class ORDER BY 1")]
+
     def search(self, q: str, types: Iterable[str] | None = None, lang: str | None = None, limit: int = 10) -> list[Hit]:
         """The resources q names best, best first: exact matches, then prefix, then fuzzy (typos); within a
         tier organisations and countries, then places, meetings and documents, then the rest; then by score.

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ...iris import RDF_TYPE, RDFS_LABEL
-from ...search import INDEX_FILE, Hit, LabelIndex, class_iri
+from ...search import Hit, class_iri
 from ...search.schema import shown_class
 from ...store import Store
-from ..dataset import build_cache
 from ..render.terms import pick_label
+from ..search import current_index
 from .ids import term_id
 from .types import known_types
 
@@ -40,7 +40,7 @@ def name_candidates(build: Store, text: str, types: tuple[str, ...], limit: int,
     Every resource that has text as a name comes back, past limit if need be, so a caller can see
     that a name is shared. prefix_only: names that begin with text (for suggest), no fuzzy matches.
     """
-    index = label_index(build)
+    index = current_index()  # the served build's, opened once per worker (the one /search uses)
     classes = [class_iri(t) for t in types or _entity_types(build)]
     hits = index.search(text, types=classes, limit=limit)
     if prefix_only:
@@ -65,17 +65,6 @@ def describe(build: Store, iri: str) -> NameCandidate | None:
 def _entity_types(build: Store) -> list[str]:
     """Every type but the records of one name or one ranked value: those name their owner, the candidate."""
     return [t for t in known_types(build) if t not in RECORD_TYPES]
-
-
-def label_index(build: Store) -> LabelIndex:
-    """The build's label index, opened once per build and worker.
-
-    :raises SearchIndexError: the build has no index (one made before the index existed).
-    """
-    cache = build_cache(build, "reconcile")
-    if "index" not in cache:
-        cache["index"] = LabelIndex(build.path / INDEX_FILE)
-    return cache["index"]
 
 
 def _candidate(hit: Hit) -> NameCandidate:
