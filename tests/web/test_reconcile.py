@@ -214,6 +214,18 @@ def test_a_contradicting_iso_code_takes_the_match_away(server):
     assert {"id": "property:isoCode", "value": False} in found["features"]
 
 
+def test_a_name_two_resources_share_is_no_match(server):
+    # Laos: the country, and the title of a source (the Indonesian embassy's page on Laos, facts/sources.yaml)
+    result = reconcile(server, {"q0": {"query": "Laos"}})
+    assert {"country/la", "source/kemlu-vientiane-laos"} <= {c["id"] for c in result["q0"]["result"]}
+    assert not any(candidate["match"] for candidate in result["q0"]["result"])
+
+
+def test_an_iso_code_tells_namesakes_apart(server):
+    found = top(reconcile(server, {"q0": {"query": "Laos", "properties": [{"pid": "isoCode", "v": "LA"}]}}))
+    assert (found["id"], found["match"]) == ("country/la", True)  # LA: Laos in ISO 3166-1
+
+
 def test_a_date_agrees_at_the_precision_the_sources_give(server):
     # Kuwait joined CICA at the 2022 summit (Kazinform, 13 October 2022: "Kuwait joins CICA as 28th member state")
     found = top(reconcile(server, {"q0": {"query": "Kuwait", "type": "Country",

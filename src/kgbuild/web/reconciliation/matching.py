@@ -5,8 +5,9 @@ The decision, documented in docs/reconciliation.md:
 - a candidate's score is its name score (0-100), plus AGREES for each supplied property it agrees with,
   minus DISAGREES for each it has other values of (a property it has no value of changes nothing);
 - `match` is true for the top candidate only when its name is exactly the query (folded), it disagrees
-  with no supplied property, and no other candidate comes within MARGIN of its score; so two resources
-  with the same name match only when a type or a property (an ISO code) tells them apart.
+  with no supplied property, and no other candidate comes within MARGIN of its score unless it agrees
+  with fewer supplied properties; so two resources with the same name match only when a type or a
+  property (an ISO code) tells them apart.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ MORE_CANDIDATES = 2  # fetch this many times the limit by name, so properties ca
 class Scored:
     candidate: NameCandidate
     score: float
+    agrees: int = 0  # supplied properties it agrees with
     disagrees: bool = False
     features: list[dict] = field(default_factory=list)
 
@@ -74,6 +76,7 @@ def _weigh_properties(build: Store, scored: list[Scored], properties: list[tuple
                 continue
             s.features.append({"id": f"property:{prop.id}", "value": verdict})
             s.score = min(100.0, s.score + AGREES) if verdict else max(0.0, s.score - DISAGREES)
+            s.agrees += verdict
             s.disagrees = s.disagrees or not verdict
 
 
@@ -84,7 +87,8 @@ def _decisive(scored: list[Scored]) -> bool:
     top = scored[0]
     if not top.candidate.exact or top.disagrees:
         return False
-    return all(other.score < top.score - MARGIN for other in scored[1:])
+    # a rival as close, but with fewer supplied properties to back it, does not stand in the way
+    return all(other.score < top.score - MARGIN or other.agrees < top.agrees for other in scored[1:])
 
 
 def _shown(build: Store, s: Scored, matched: bool) -> dict:
