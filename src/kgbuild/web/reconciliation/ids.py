@@ -1,7 +1,7 @@
 """Serve -> reconciliation ids: an entity by its path under the identifier space ({base}id/), a type or a
 property by its name in the schema space (kg:).
 
-`country/kz` is https://w3id.org/kgbuild/id/country/kz and `Country` is kg:Country, so identifierSpace + id
+`country/kz` is {base}id/country/kz and `Country` is kg:Country, so identifierSpace + id
 and schemaSpace + id give the IRIs back. A client may also send a full IRI or a server path (/id/country/kz).
 """
 
@@ -17,7 +17,7 @@ def identifier_space(base: str) -> str:
 
 
 def entity_id(iri: str, base: str) -> str | None:
-    """'country/kz' for https://w3id.org/kgbuild/id/country/kz; None for an IRI that is not one of our resources."""
+    """'country/kz' for {base}id/country/kz; None for an IRI that is not one of our resources."""
     parts = split_resource_iri(iri, base)
     return f"{parts[0]}/{parts[1]}" if parts else None
 
