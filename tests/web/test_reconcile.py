@@ -221,6 +221,11 @@ def test_a_name_two_resources_share_is_no_match(server):
     assert not any(candidate["match"] for candidate in result["q0"]["result"])
 
 
+def test_a_namesake_past_the_limit_still_takes_the_match_away(server):
+    result = reconcile(server, {"q0": {"query": "Laos", "limit": 1}})
+    assert [c["match"] for c in result["q0"]["result"]] == [False]
+
+
 def test_an_iso_code_tells_namesakes_apart(server):
     found = top(reconcile(server, {"q0": {"query": "Laos", "properties": [{"pid": "isoCode", "v": "LA"}]}}))
     assert (found["id"], found["match"]) == ("country/la", True)  # LA: Laos in ISO 3166-1

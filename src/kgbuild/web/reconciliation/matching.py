@@ -56,8 +56,8 @@ def reconcile(build: Store, query: ReconciliationQuery) -> list[dict]:
                                            {"id": "name_exact", "value": c.exact}]) for c in found]
     _weigh_properties(build, scored, properties)
     scored.sort(key=lambda s: -s.score)  # stable: equal scores keep the index's order (countries before records)
-    scored = scored[:query.limit]
-    return [_shown(build, s, matched=position == 0 and _decisive(scored)) for position, s in enumerate(scored)]
+    certain = _decisive(scored)  # before the cut: a namesake past the limit still rivals the top candidate
+    return [_shown(build, s, matched=position == 0 and certain) for position, s in enumerate(scored[:query.limit])]
 
 
 def _name_among(properties: list[tuple[Property, PropertyCondition]]) -> str:
@@ -76,7 +76,7 @@ def _weigh_properties(build: Store, scored: list[Scored], properties: list[tuple
                 continue
             s.features.append({"id": f"property:{prop.id}", "value": verdict})
             s.score = min(100.0, s.score + AGREES) if verdict else max(0.0, s.score - DISAGREES)
-            s.agrees += verdict
+            s.agrees += 1 if verdict else 0
             s.disagrees = s.disagrees or not verdict
 
 
