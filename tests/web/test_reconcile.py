@@ -231,11 +231,20 @@ def test_an_iso_code_tells_namesakes_apart(server):
     assert (found["id"], found["match"]) == ("country/la", True)  # LA: Laos in ISO 3166-1
 
 
+def test_a_name_property_is_compared_as_names_are(server):
+    found = top(reconcile(server, {"q0": {"query": "Turki", "type": "Country",
+                                          "properties": [{"pid": "label@en", "v": "TURKIYE"}]}}))
+    assert {"id": "property:label@en", "value": True} in found["features"]  # Türkiye, its name in ISO 3166
+
+
 def test_a_date_agrees_at_the_precision_the_sources_give(server):
     # Kuwait joined CICA at the 2022 summit (Kazinform, 13 October 2022: "Kuwait joins CICA as 28th member state")
     found = top(reconcile(server, {"q0": {"query": "Kuwait", "type": "Country",
                                           "properties": [{"pid": "memberSince:cica", "v": "2022"}]}}))
     assert {"id": "property:memberSince:cica", "value": True} in found["features"]
+    earlier = top(reconcile(server, {"q0": {"query": "Kuwait", "type": "Country",
+                                            "properties": [{"pid": "memberSince:cica", "v": "1999-09-14"}]}}))
+    assert {"id": "property:memberSince:cica", "value": False} in earlier["features"]
 
 
 def test_an_iso_code_alone_finds_its_country(server):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ...iris import KG, RDFS_LABEL, SKOS_ALT_LABEL, XSD_DATE
+from ...search import fold
 from ...store import Store
 from ...temporal import BOUNDS, certainly_sparql
 from ...vocab import resource_iri, split_resource_iri
@@ -99,20 +100,20 @@ def property_values(build: Store, prop: Property, iris: list[str]) -> dict[str, 
 def agreement(build: Store, prop: Property, iris: list[str], wanted: Iterable[str]) -> dict[str, bool]:
     """For each entity with values of prop: True when one of them agrees with a wanted value, else False.
 
-    Text is compared without regard to case; a date agrees with one of another precision that it
-    falls in ('2022' with '2022-10-13').
+    Names and codes are compared as the label index compares names (case, diacritics and punctuation
+    aside); a date agrees with one of another precision that it falls in ('2022' with '2022-10-13').
     """
-    asked = [text.strip().casefold() for text in wanted if text.strip()]
+    asked = [text.strip() for text in wanted if text.strip()]
     found = property_values(build, prop, iris)
-    return {iri: any(_agrees(value.text.casefold(), text) for value in values for text in asked)
+    return {iri: any(_agrees(value.text, text) for value in values for text in asked)
             for iri, values in found.items()}
 
 
 def _agrees(have: str, asked: str) -> bool:
-    if have == asked:
-        return True
-    shorter, longer = sorted((have, asked), key=len)
-    return _looks_like_date(shorter) and _looks_like_date(longer) and longer.startswith(shorter + "-")
+    if _looks_like_date(have) and _looks_like_date(asked):
+        shorter, longer = sorted((have, asked), key=len)
+        return longer == shorter or longer.startswith(shorter + "-")
+    return fold(have) == fold(asked)
 
 
 def _looks_like_date(text: str) -> bool:
