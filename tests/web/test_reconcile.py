@@ -354,6 +354,12 @@ def test_entity_suggest_keeps_to_a_type(server):
     assert [entry["id"] for entry in found] == ["country/kz"]
 
 
+@pytest.mark.parametrize("cursor", ["-1", "two", "²", "9" * 5000])
+def test_a_cursor_that_is_no_whole_number_is_a_400(server, cursor):
+    response = server.get("/reconcile/suggest/entity", params={"prefix": "Kaz", "cursor": cursor})
+    assert response.status_code == 400 and "cursor=" in response.text
+
+
 def test_entity_suggest_finds_indonesian_names(server):
     assert "country/cn" in [entry["id"] for entry in suggest(server, "entity", "Tiong")]
 

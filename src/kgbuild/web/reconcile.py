@@ -4,6 +4,7 @@ query batches, suggest (entity, type, property), preview and data extension. doc
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -30,6 +31,7 @@ LOG = logging.getLogger("kgbuild.reconcile")
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 MOST_SUGGESTIONS = 100  # a suggest page at most, whatever limit= asks
 # the card is made to be shown in another application's iframe (OpenRefine's), and needs no more than its own styles
 PREVIEW_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
@@ -124,8 +126,8 @@ def _count(name: str) -> int | None:
     text = request.args.get(name, "").strip()
     if not text:
         return None
-    if not text.isdigit():
-        raise ProtocolError(400, f"{name}= must be a whole number, not {text!r}")
+    if not WHOLE_NUMBER.fullmatch(text):
+        raise ProtocolError(400, f"{name}= must be a whole number below a billion, not {text[:20]!r}")
     return int(text)
 
 
