@@ -52,7 +52,7 @@ def answers(server) -> dict[int, list[dict]]:
     return found
 
 
-def test_the_spreadsheet_is_an_analysts(server):
+def test_the_spreadsheet_is_an_analysts():
     kinds = {row.kind for row in ROWS}
     assert len(ROWS) >= 40
     assert {"english", "indonesian", "former", "misspelling", "absent", "ambiguous"} <= kinds
