@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -20,6 +19,7 @@ from werkzeug.serving import make_server
 from kgbuild.web import create_app
 
 from .conftest import START_DEADLINE, Server, free_port
+from .test_linkeddata import Links
 
 SCHEMAS = Path(__file__).parent / "data" / "reconcile-schemas"
 BASE = "https://w3id.org/kgbuild/"
@@ -259,19 +259,23 @@ def test_an_entity_id_as_query_gives_that_entity(server):
 
 # --- what is refused, and how --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("queries, names", [
-    ("not json", "queries= is not JSON"),
-    ('["Kazakhstan"]', "JSON object"),
-    ('{"q0": {"query": "Kazakhstan", "lang": "en"}}', "'lang'"),
-    ('{"q0": {"query": "Kazakhstan", "limit": 0}}', "limit"),
-    ('{"q0": {"query": ""}}', "non-empty query"),
-    ('{"q0": {"query": "%s"}}' % ("Kazakhstan" * 100), "a name has at most"),
-    ("[" * 100_000 + "]" * 100_000, "nested too deep"),
-    ('{"q0": {"query": "Kazakhstan", "type": "Planet"}}', "no type 'Planet'"),
-    ('{"q0": {"query": "Kazakhstan", "properties": [{"pid": "population", "v": "1"}]}}', "no property 'population'"),
+@pytest.mark.parametrize("field, value, names", [
+    ("queries", "not json", "queries= is not JSON"),
+    ("queries", '["Kazakhstan"]', "JSON object"),
+    ("queries", '{"q0": {"query": "Kazakhstan", "lang": "en"}}', "'lang'"),
+    ("queries", '{"q0": {"query": "Kazakhstan", "limit": 0}}', "limit"),
+    ("queries", '{"q0": {"query": ""}}', "non-empty query"),
+    ("queries", '{"q0": {"query": "%s"}}' % ("Kazakhstan" * 100), "a name has at most"),
+    ("queries", "[" * 100_000 + "]" * 100_000, "nested too deep"),
+    ("queries", '{"q0": {"query": "Kazakhstan", "type": "Planet"}}', "no type 'Planet'"),
+    ("queries", '{"q0": {"query": "Kazakhstan", "properties": [{"pid": "population", "v": "1"}]}}',
+     "no property 'population'"),
+    ("extend", "{", "extend= is not JSON"),
+    ("extend", '{"ids": ["country/kz"]}', "ids and properties"),
+    ("extend", '{"ids": ["country/kz"], "properties": [{"id": "population"}]}', "'population'"),
 ])
-def test_a_malformed_batch_is_a_400_naming_the_fault(server, queries, names):
-    response = server.post("/reconcile", data={"queries": queries})
+def test_a_malformed_request_is_a_400_naming_the_fault(server, field, value, names):
+    response = server.post("/reconcile", data={field: value})
     assert response.status_code == 400
     assert names in response.text
 
@@ -474,38 +478,12 @@ def test_extend_has_a_row_for_an_id_that_names_nothing(server):
     assert answer["rows"] == {"country/zz": {"isoCode": []}}
 
 
-@pytest.mark.parametrize("query, names", [
-    ("{", "extend= is not JSON"),
-    ('{"ids": ["country/kz"]}', "ids and properties"),
-    ('{"ids": ["country/kz"], "properties": [{"id": "population"}]}', "'population'"),
-])
-def test_a_malformed_extension_is_a_400_naming_the_fault(server, query, names):
-    response = server.post("/reconcile", data={"extend": query})
-    assert response.status_code == 400
-    assert names in response.text
-
-
 # --- preview ---------------------------------------------------------------------------------------------
 
-class Card(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.text: list[str] = []
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "a":
-            self.hrefs += [value for name, value in attrs if name == "href"]
-
-    def handle_data(self, data):
-        if data.strip():
-            self.text.append(data.strip())
-
-
 def text_of(html: str) -> str:
-    card = Card()
-    card.feed(html)
-    return " ".join(card.text)
+    shown = Links()
+    shown.feed(html)
+    return " ".join(" ".join(shown.text).split())
 
 
 def test_preview_card_names_the_entity_its_type_and_facts(server, manifest):
@@ -513,9 +491,9 @@ def test_preview_card_names_the_entity_its_type_and_facts(server, manifest):
     response = requests.get(url, timeout=30)
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/html")
-    card = Card()
+    card = Links()
     card.feed(response.text)
-    shown = " ".join(card.text)
+    shown = text_of(response.text)
     assert "Kazakhstan" in shown and "Country" in shown
     assert "KZ" in shown  # ISO 3166-1 alpha-2
     assert any(urlsplit(href).path == "/id/country/kz" for href in card.hrefs)
