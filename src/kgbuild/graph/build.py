@@ -30,6 +30,7 @@ from ..facts import Facts, FactsError, Origin, Problem, load_facts
 from . import releases
 from .canonical import with_stable_blank_nodes
 from .closure import materialise
+from .links import without_links
 from .mapping import Mapped, map_records
 from .ntriples import Triple, to_graph
 from .reasoning import Inconsistent, infer_types_of
@@ -84,7 +85,9 @@ def reason(ontology: Graph, mapped: Mapped, timings: dict[str, float]) -> list[T
     """
     clock = time.perf_counter()
     try:
-        inferred_types = infer_types_of(ontology, mapped.triples, lambda triple: mapped.origin_of(*triple))
+        # owl:sameAs to Wikidata would make HermiT merge individuals: see links.without_links
+        reasoned = without_links(mapped.triples)
+        inferred_types = infer_types_of(ontology, reasoned, lambda triple: mapped.origin_of(*triple))
     except Inconsistent as error:
         names = ", ".join(vocab.short_name(resource) for resource in error.resources)
         raise FactsError(
@@ -97,7 +100,7 @@ def reason(ontology: Graph, mapped: Mapped, timings: dict[str, float]) -> list[T
                 for origin in error.culprits
             ]
         ) from None
-    inferred = materialise(ontology, mapped.triples, inferred_types)
+    inferred = materialise(ontology, reasoned, inferred_types)
     timings["reason"] = time.perf_counter() - clock
     return inferred
 

@@ -24,6 +24,7 @@ from ..config import build_time
 from ..vocab import VOID
 from . import releases
 from .dumps import finish_dumps, start_dumps
+from .links import add_wikidata_linkset
 from .ntriples import nt_triples
 from .searchnames import write_search_index
 
@@ -164,6 +165,7 @@ def void_description(store: ox.Store, base: str, build_id: str, built_at: str, c
         void.add((partition, VOID.property, URIRef(row["p"].value)))
         void.add((partition, VOID.triples, Literal(int(row["n"].value), datatype=XSD.integer)))
     void.add((dataset, VOID.properties, Literal(properties, datatype=XSD.integer)))
+    add_wikidata_linkset(void, store, dataset, base)
     return void
 
 
