@@ -207,6 +207,12 @@ def test_an_iso_code_confirms_a_candidate(server):
     assert {"id": "property:isoCode", "value": True} in confirmed["features"]
 
 
+def test_a_wikidata_id_confirms_a_candidate(server):
+    found = top(reconcile(server, {"q0": {"query": "Kazakstan", "properties": [{"pid": "wikidata", "v": "Q232"}]}}))
+    assert found["id"] == "country/kz"
+    assert {"id": "property:wikidata", "value": True} in found["features"]
+
+
 def test_a_contradicting_iso_code_takes_the_match_away(server):
     found = top(reconcile(server, {"q0": {"query": "Kazakhstan", "type": "Country",
                                           "properties": [{"pid": "isoCode", "v": "UZ"}]}}))
@@ -471,6 +477,11 @@ def test_extend_gives_the_indonesian_name(server):
     answer = extend(server, ["country/eg", "country/cn"], ["label@id"])
     assert answer["rows"]["country/eg"]["label@id"] == [{"str": "Mesir"}]
     assert answer["rows"]["country/cn"]["label@id"] == [{"str": "Tiongkok"}]  # Presidential Decree 12/2014
+
+
+def test_extend_gives_the_wikidata_id(server):
+    answer = extend(server, ["country/kz", "organisation/cica"], ["wikidata"])
+    assert answer["rows"]["country/kz"]["wikidata"] == [{"str": "Q232"}]  # Kazakhstan on Wikidata
 
 
 def test_extend_has_a_row_for_an_id_that_names_nothing(server):

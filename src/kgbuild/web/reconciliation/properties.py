@@ -2,9 +2,10 @@
 (for data extension), and whether an entity's values agree with those a query supplies.
 
 Ids (docs/reconciliation.md): `isoCode` (kg:isoCode), `label@en` and `label@id` (rdfs:label in that
-language), and for each organisation with members, by its slug: `status:cica` (the status in force today,
-by the one in-force rule of kgbuild.temporal) and `memberSince:cica` (the start of a full membership, at
-the precision the sources give) with `memberSincePrecision:cica` (day, month or year).
+language), `wikidata` (the Q-id of the Wikidata entity it is owl:sameAs), and for each organisation with
+members, by its slug: `status:cica` (the status in force today, by the one in-force rule of
+kgbuild.temporal) and `memberSince:cica` (the start of a full membership, at the precision the sources
+give) with `memberSincePrecision:cica` (day, month or year).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ...iris import KG, RDFS_LABEL, SKOS_ALT_LABEL, XSD_DATE
+from ...iris import KG, OWL_SAME_AS, RDFS_LABEL, SKOS_ALT_LABEL, WIKIDATA_ENTITY, XSD_DATE
 from ...search import fold
 from ...store import Store
 from ...temporal import BOUNDS, certainly_sparql
@@ -56,6 +57,7 @@ def known_properties(build: Store) -> list[Property]:
         found = [Property("isoCode", "ISO code", ("Country",), "ISO 3166-1 alpha-2 code (kg:isoCode)")]
         found += [Property(f"label@{tag}", f"Name in {language}", (), f"rdfs:label in {language} (@{tag})")
                   for tag, language in LABEL_LANGUAGES.items()]
+        found.append(Property("wikidata", "Wikidata id", (), "the Wikidata entity it is the same as (owl:sameAs)"))
         for slug, acronym in _organisations_with_members(build):
             found += [
                 Property(f"status:{slug}", f"Status in {acronym}", MEMBER_TYPES,
@@ -83,6 +85,11 @@ def property_values(build: Store, prop: Property, iris: list[str]) -> dict[str, 
     kind, _, argument = prop.id.partition(":")
     if prop.id == "isoCode":
         rows = build.query(f"SELECT DISTINCT ?s ?v WHERE {{ VALUES ?s {{ {subjects} }} ?s <{KG}isoCode> ?v }}")
+        return _texts(rows)
+    if prop.id == "wikidata":
+        rows = build.query(f"SELECT DISTINCT ?s ?v WHERE {{ VALUES ?s {{ {subjects} }} ?s <{OWL_SAME_AS}> ?link "
+                           f"FILTER STRSTARTS(STR(?link), \"{WIKIDATA_ENTITY}\") "
+                           f"BIND(STRAFTER(STR(?link), \"{WIKIDATA_ENTITY}\") AS ?v) }}")
         return _texts(rows)
     if kind.startswith("label@"):
         language = kind.partition("@")[2]
