@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
-from kgbuild.iris import KG
+from kgbuild.iris import KG, RDFS_LABEL, SKOS
 from kgbuild.search import INDEX_FILE, LabelIndex, NameRow, SearchIndexError, write_index
 
 ID = "https://w3id.org/kgbuild/id/"
+NAME_PROPERTIES = {RDFS_LABEL, SKOS + "altLabel", SKOS + "prefLabel", KG + "isoCode"}
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +136,19 @@ def test_a_name_of_an_unknown_kind_is_refused(tmp_path):
 def test_a_missing_index_says_how_to_make_one(tmp_path):
     with pytest.raises(SearchIndexError, match="rebuild with `kgbuild build`"):
         LabelIndex(tmp_path / INDEX_FILE)
+
+
+def test_every_name_in_the_graph_finds_its_resource(built, index):
+    # read from the served dump with a real parser, not from the index: each label, altLabel and ISO code
+    # of a resource must give that resource back
+    names = [(quad.subject.value, quad.object.value)
+             for quad in ox.parse(path=str(built / "kg.nt"), format=ox.RdfFormat.N_TRIPLES)
+             if quad.predicate.value in NAME_PROPERTIES and quad.subject.value.startswith(ID)]
+    assert len(names) > 500
+    missing = [(iri, name) for iri, name in names if iri not in {hit.iri for hit in index.lookup(name)}]
+    assert missing == []
+
+
+def test_a_meeting_filter_finds_summits(index):
+    hits = index.search("CICA", types=[KG + "Meeting"], limit=50)
+    assert hits and KG + "Summit" in {hit.type for hit in hits}

@@ -165,3 +165,9 @@ def test_a_new_build_s_names_are_found_once_dist_switches_to_it(tmp_path):
         assert found(server, "Astana")[0]["id"] == ID + "place/astana"
     finally:
         serving.close()
+
+
+def test_markup_in_the_query_comes_back_as_text(server):
+    typed = '<script>alert("q")</script>'
+    page = server.get("/search", params={"q": typed}).text
+    assert typed not in page and "&lt;script&gt;alert(" in page

@@ -3,53 +3,59 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
-from typing import cast
 
 import pyoxigraph as ox
 
 from .. import iris
 from ..search import INDEX_FILE, NameRow, write_index
 
-# each name a resource is found by: rdfs:label and skos:prefLabel are labels; a skos:altLabel takes the
-# kind its kg:Name records, else is an acronym when untagged (organisations' acronyms) or a variant
-_NAMES = f"""
-SELECT DISTINCT ?resource ?property ?text ?kind WHERE {{
-  VALUES ?property {{ <{iris.RDFS_LABEL}> <{iris.SKOS}prefLabel> <{iris.SKOS}altLabel> <{iris.KG}isoCode> }}
-  ?resource ?property ?text .
-  FILTER(isIRI(?resource) && STRSTARTS(STR(?resource), "{{resources}}") && isLiteral(?text))
-  OPTIONAL {{ ?name <{iris.KG}nameOf> ?resource ; <{iris.RDFS_LABEL}> ?text ; <{iris.KG}nameKind> ?kind }}
-}}"""
-_CLASSES = f"""
-SELECT DISTINCT ?resource ?class WHERE {{
-  ?resource a ?class
-  FILTER(isIRI(?resource) && STRSTARTS(STR(?resource), "{{resources}}") && STRSTARTS(STR(?class), "{iris.KG}"))
-}}"""
+LABELS = (iris.RDFS_LABEL, iris.SKOS + "prefLabel")
+ALT_LABEL = iris.SKOS + "altLabel"
+ISO_CODE = iris.KG + "isoCode"
 
 
 def write_search_index(store: ox.Store, folder: Path, base: str) -> Path:
-    """Write folder/search.sqlite from the names of the resources under {base}id/ in store; return its path."""
-    resources = f"{base}id/"  # an IRI: no quote or backslash to escape in a SPARQL string
-    classes: dict[str, list[str]] = defaultdict(list)
-    for row in _select(store, _CLASSES.replace("{resources}", resources)):
-        classes[row["resource"].value].append(row["class"].value)
-    names = [NameRow(row["resource"].value, row["text"].value, row["text"].language or "",
-                     _kind(row["property"].value, row["text"], row["kind"]))
-             for row in _select(store, _NAMES.replace("{resources}", resources))]
+    """Write folder/search.sqlite from the names of the resources under {base}id/ in store; return its path.
+
+    rdfs:label and skos:prefLabel are labels; a skos:altLabel takes the kind its kg:Name records, else
+    is an acronym when it has no language (organisations' acronyms) or a variant; kg:isoCode is a code.
+    """
+    resources = f"{base}id/"
+    classes: dict[str, set[str]] = defaultdict(set)
+    for resource, class_ in _pairs(store, iris.RDF_TYPE, resources):
+        if isinstance(class_, ox.NamedNode) and class_.value.startswith(iris.KG):
+            classes[resource].add(class_.value)
+    recorded = _recorded_kinds(store, resources)
+    names: set[NameRow] = set()
+    for property_ in (*LABELS, ALT_LABEL, ISO_CODE):
+        for resource, text in _pairs(store, property_, resources):
+            if not isinstance(text, ox.Literal):
+                continue
+            language = text.language or ""
+            if property_ == ISO_CODE:
+                kind = "code"
+            elif property_ != ALT_LABEL:
+                kind = "label"
+            else:
+                kind = recorded.get((resource, text.value), "variant" if language else "acronym")
+            names.add(NameRow(resource, text.value, language, kind))
     path = Path(folder) / INDEX_FILE
-    write_index(path, names, classes)
+    write_index(path, sorted(names), classes)
     return path
 
 
-def _kind(property_: str, text: ox.Literal, recorded: ox.Literal | None) -> str:
-    if property_ == f"{iris.KG}isoCode":
-        return "code"
-    if property_ != f"{iris.SKOS}altLabel":
-        return "label"
-    if recorded is not None:
-        return recorded.value
-    return "variant" if text.language else "acronym"
+def _recorded_kinds(store: ox.Store, resources: str) -> dict[tuple[str, str], str]:
+    """(resource, text) -> the kind its kg:Name records (former, official, ...)."""
+    owner = {name: resource.value for name, resource in _pairs(store, iris.KG + "nameOf", resources)}
+    kind = {name: value.value for name, value in _pairs(store, iris.KG + "nameKind", resources)}
+    return {(owner[name], text.value): kind[name] for name, text in _pairs(store, iris.RDFS_LABEL, resources)
+            if name in owner and name in kind}
 
 
-def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
-    return cast(ox.QuerySolutions, store.query(query, use_default_graph_as_union=True))
+def _pairs(store: ox.Store, predicate: str, resources: str) -> Iterator[tuple[str, ox.NamedNode | ox.Literal]]:
+    """(subject IRI, object) of every triple with predicate whose subject is one of our resources, in any graph."""
+    for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None):
+        if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(resources):
+            yield quad.subject.value, quad.object

@@ -28,8 +28,10 @@ def _strip_marks(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case, diacritic-free, punctuation as single spaces: the form names are compared in."""
-    # casefold can bring marks back (İ -> i + combining dot), so marks are stripped after it as well
-    folded = _strip_marks(_strip_marks(text.translate(_LETTERS)).casefold())
+    if text.isascii():  # most names: nothing to decompose
+        folded = text.lower()
+    else:  # casefold can bring marks back (İ -> i + combining dot), so marks are stripped after it as well
+        folded = _strip_marks(_strip_marks(text.translate(_LETTERS)).casefold())
     folded = _APOSTROPHES.sub("", folded)
     return _NOT_WORD.sub(" ", folded).strip()
 

@@ -15,6 +15,7 @@ from .schema import CODE_KINDS, SCHEMA_VERSION
 TIERS = ("exact", "prefix", "fuzzy")
 FUZZY_MIN = 0.8  # similarity (difflib ratio) a fuzzy match needs: one typo in a name of 5+ letters passes
 CANDIDATES = 200  # rows each matcher reads at most before ranking (the cap that keeps a query fast at any size)
+_SHORTEST_FIRST = "ORDER BY r.class_group, length(n.folded), n.folded, r.iri"  # which candidates a capped read keeps
 
 
 class SearchIndexError(Exception):
@@ -81,8 +82,10 @@ class LabelIndex:
         tier organisations and countries, then places, meetings and documents, then the rest; then by score.
 
         types: class IRIs a resource must have one of; lang: 'en' or 'id', names in that language (and
-        names without one, like acronyms) and labels shown in it. Short queries (3 letters or fewer) match
-        no typos, and one or two letters match only exactly or as the start of an acronym or ISO code.
+        names without one, like acronyms) and labels shown in it. A query that is exactly a name matches no
+        typos (it is not misspelt); nor does one that finds limit resources without them. Short queries (3
+        letters or fewer) match no typos, and one or two letters match only exactly or as the start of an
+        acronym or ISO code.
         """
         folded = fold(q)
         if not folded or limit < 1:
@@ -91,11 +94,13 @@ class LabelIndex:
         filters = _Filters(types, lang)
         with self._lock:
             matches = self._exact(folded, filters)
+            spelt_right = bool(matches)  # a query that is a name exactly is not a typo: no fuzzy matches
             prefix_kinds = CODE_KINDS if size <= 2 else None
             matches += self._prefix(folded, filters, prefix_kinds)
             if size > 3:
                 matches += self._words(folded, filters)
-                matches += self._fuzzy(folded, filters)
+                if not spelt_right and len({match.resource for match in matches}) < limit:  # else none would show
+                    matches += self._fuzzy(folded, filters)
             best: dict[int, _Match] = {}
             for match in matches:
                 held = best.get(match.resource)
@@ -120,47 +125,64 @@ class LabelIndex:
         ranked = sorted(best.values(), key=lambda m: (m.group, -m.score, fold(labels[m.resource]), m.iri))
         return [_hit(match, labels[match.resource]) for match in ranked]
 
-    def _rows(self, sql: str, parameters: list, filters: _Filters):
-        query = (f"SELECT n.resource, r.iri, r.class, r.class_group, n.text, n.kind, n.language, n.folded {sql}"
-                 .replace("{filters}", filters.sql))
-        return self._connection.execute(query, [*parameters[:-1], *filters.parameters, parameters[-1]]).fetchall()
+    def _rows(self, names: str, where: str, parameters: list, filters: _Filters, order: str = "") -> list[tuple]:
+        """At most CANDIDATES names (and their resources) from names (a FROM clause naming name n) where
+        the condition and the filters hold."""
+        sql = (f"SELECT n.resource, r.iri, r.class, r.class_group, n.text, n.kind, n.language, n.folded "
+               f"{names} JOIN resource r ON r.id = n.resource WHERE {where} {filters.sql} {order} LIMIT ?")
+        return self._connection.execute(sql, [*parameters, *filters.parameters, CANDIDATES]).fetchall()
 
     def _exact(self, folded: str, filters: _Filters) -> list[_Match]:
-        rows = self._rows("FROM name n JOIN resource r ON r.id = n.resource WHERE n.folded = ? {filters} LIMIT ?",
-                          [folded, CANDIDATES], filters)
+        rows = self._rows("FROM name n", "n.folded = ?", [folded], filters)
         return [_match(row, 0, 100.0 if row[5] == "label" else 95.0) for row in rows]
 
     def _prefix(self, folded: str, filters: _Filters, kinds: tuple[str, ...] | None) -> list[_Match]:
-        kind_sql = f"AND n.kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
-        rows = self._rows(
-            f"FROM name n JOIN resource r ON r.id = n.resource WHERE n.folded > ? AND n.folded < ? {kind_sql} "
-            "{filters} ORDER BY r.class_group, length(n.folded), n.folded, r.iri LIMIT ?",
-            [folded, folded + "\U0010ffff", *(kinds or ()), CANDIDATES], filters)
+        """Names starting with the query (an index range: every string from folded up to folded + the last
+        code point)."""
+        kind_sql = f" AND n.kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
+        rows = self._rows("FROM name n", "n.folded > ? AND n.folded < ?" + kind_sql,
+                          [folded, folded + "\U0010ffff", *(kinds or ())], filters, _SHORTEST_FIRST)
         return [_match(row, 1, 60.0 + 30.0 * len(folded) / len(row[7])) for row in rows]
 
     def _words(self, folded: str, filters: _Filters) -> list[_Match]:
         """Names with a word starting with each word of the query ('selatan' finds 'Korea Selatan')."""
         expression = " ".join(f'"{word}"*' for word in folded.split())
-        rows = self._rows(
-            "FROM name_words w JOIN name n ON n.id = w.rowid JOIN resource r ON r.id = n.resource "
-            "WHERE name_words MATCH ? {filters} ORDER BY r.class_group, length(n.folded), n.folded, r.iri LIMIT ?",
-            [expression, CANDIDATES], filters)
+        rows = self._rows("FROM name_words w JOIN name n ON n.id = w.rowid", "name_words MATCH ?", [expression],
+                          filters, _SHORTEST_FIRST)
         return [_match(row, 1, 40.0 + 20.0 * len(folded) / len(row[7])) for row in rows]
 
     def _fuzzy(self, folded: str, filters: _Filters) -> list[_Match]:
-        """Names sharing trigrams with the query, kept when close enough as a whole or in a run of as many words."""
-        grams = sorted({folded[at:at + 3] for at in range(len(folded) - 2)})
-        expression = " OR ".join(f'"{gram}"' for gram in grams)
-        rows = self._rows(
-            "FROM name_trigrams t JOIN name n ON n.id = t.rowid JOIN resource r ON r.id = n.resource "
-            "WHERE name_trigrams MATCH ? {filters} ORDER BY t.rank, n.id LIMIT ?",
-            [expression, CANDIDATES], filters)
+        """Names holding, for each word of the query, that word or one spelt close to it (a word of 4 letters
+        or more), kept when close enough to the query as a whole or in a run of as many words."""
+        choices = [self._close_words(word) if len(word) >= 4 else [word] for word in folded.split()]
+        if not all(choices):
+            return []
+        expression = " AND ".join("(" + " OR ".join(f'"{word}"' for word in words) + ")" for words in choices)
+        rows = self._rows("FROM name_words w JOIN name n ON n.id = w.rowid", "name_words MATCH ?", [expression],
+                          filters, _SHORTEST_FIRST)
         matches = []
+        matcher = SequenceMatcher(None, b=folded, autojunk=False)  # the query's index is made once
         for row in rows:
-            similarity = _similarity(folded, row[7])
+            similarity = _similarity(matcher, folded, row[7])
             if similarity >= FUZZY_MIN:
                 matches.append(_match(row, 2, round(40.0 * similarity, 2)))
         return matches
+
+    def _close_words(self, word: str) -> list[str]:
+        """The words of the index spelt close to word (itself included when there), closest first, at most 8."""
+        grams = sorted({word[at:at + 3] for at in range(len(word) - 2)})
+        rows = self._connection.execute(
+            "SELECT w.text FROM word_trigrams t JOIN word w ON w.id = t.rowid WHERE word_trigrams MATCH ? "
+            "ORDER BY t.rank, w.id LIMIT ?", (" OR ".join(f'"{gram}"' for gram in grams), CANDIDATES)).fetchall()
+        matcher = SequenceMatcher(None, b=word, autojunk=False)
+        close = []
+        for (text,) in rows:
+            if 2 * min(len(text), len(word)) / (len(text) + len(word)) < FUZZY_MIN:
+                continue
+            matcher.set_seq1(text)
+            if matcher.quick_ratio() >= FUZZY_MIN and (ratio := matcher.ratio()) >= FUZZY_MIN:
+                close.append((-ratio, text))
+        return [text for _, text in sorted(close)[:8]]
 
     def _labels(self, resources: list[int], lang: str | None) -> dict[int, str]:
         """Each resource's label: in lang, else English, else without a language, else any (first by text)."""
@@ -209,10 +231,16 @@ def _hit(match: _Match, label: str) -> Hit:
                TIERS[match.tier])
 
 
-def _similarity(query: str, name: str) -> float:
-    """How close query is to name: as a whole, or (discounted) to its closest run of as many words."""
-    whole = SequenceMatcher(None, query, name, autojunk=False).ratio()
+def _similarity(matcher: SequenceMatcher, query: str, name: str) -> float:
+    """How close query (matcher's b) is to name: as a whole, or (discounted) to its closest run of as many words."""
     words, width = name.split(), len(query.split())
-    runs = (" ".join(words[at:at + width]) for at in range(len(words) - width + 1)) if len(words) > width else ()
-    closest = max((SequenceMatcher(None, query, run, autojunk=False).ratio() for run in runs), default=0.0)
-    return max(whole, 0.9 * closest if closest >= FUZZY_MIN else 0.0)
+    runs = [" ".join(words[at:at + width]) for at in range(len(words) - width + 1)] if len(words) > width else []
+    best = 0.0
+    for text, weight in [(name, 1.0), *((run, 0.9) for run in runs)]:
+        # the bound from lengths alone rules most candidates out before the full comparison
+        if weight * 2 * min(len(text), len(query)) / (len(text) + len(query)) < max(best, FUZZY_MIN):
+            continue
+        matcher.set_seq1(text)
+        if weight * matcher.quick_ratio() >= max(best, FUZZY_MIN):
+            best = max(best, weight * matcher.ratio())
+    return best if best >= FUZZY_MIN else 0.0

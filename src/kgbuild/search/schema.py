@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..iris import KG
 
 INDEX_FILE = "search.sqlite"  # inside a build folder, beside store/
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 # what a name is to its resource: rdfs:label (today's name), the kinds a kg:Name records, an ISO code
 NAME_KINDS = ("label", "official", "former", "acronym", "short", "variant", "code")
@@ -41,7 +41,10 @@ CREATE INDEX name_by_folded ON name (folded, resource);
 CREATE INDEX name_by_resource ON name (resource, kind, language);
 CREATE VIRTUAL TABLE name_words USING fts5 (folded, content='name', content_rowid='id',
   tokenize='unicode61 remove_diacritics 0');
-CREATE VIRTUAL TABLE name_trigrams USING fts5 (folded, content='name', content_rowid='id', tokenize='trigram');
+-- the words of every name, once each: typos are looked for among these (a few thousand at 100k triples),
+-- not along every name
+CREATE TABLE word (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+CREATE VIRTUAL TABLE word_trigrams USING fts5 (text, content='word', content_rowid='id', tokenize='trigram');
 """
 
 

@@ -30,11 +30,14 @@ def write_index(path: Path, names: Iterable[NameRow], classes: Mapping[str, Iter
     """
     path = Path(path)
     strongest: dict[tuple[str, str, str], str] = {}  # one row per (resource, text, language): its strongest kind
+    folded: dict[str, str] = {}
     for row in names:
         if row.kind not in NAME_KINDS:
             raise ValueError(
                 f"name {row.text!r} of {row.iri} has kind {row.kind!r}; use one of {', '.join(NAME_KINDS)}")
-        if not fold(row.text):
+        if row.text not in folded:
+            folded[row.text] = fold(row.text)
+        if not folded[row.text]:
             continue  # nothing to find it by (punctuation only)
         key = (row.iri, row.text, row.language)
         if key not in strongest or NAME_KINDS.index(row.kind) < NAME_KINDS.index(strongest[key]):
@@ -49,19 +52,21 @@ def write_index(path: Path, names: Iterable[NameRow], classes: Mapping[str, Iter
         connection.execute("BEGIN")
         connection.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         number = {iri: index for index, iri in enumerate(resources, start=1)}
-        for iri in resources:
-            kinds = sorted(set(classes.get(iri, ()))) or [RDFS + "Resource"]
-            shown = shown_class(kinds)
-            connection.execute("INSERT INTO resource VALUES (?, ?, ?, ?)",
-                               (number[iri], iri, shown, class_group(shown)))
-            connection.executemany("INSERT INTO resource_class VALUES (?, ?)", [(kind, number[iri]) for kind in kinds])
+        kinds = {iri: sorted(set(classes.get(iri, ()))) or [RDFS + "Resource"] for iri in resources}
+        shown = {iri: shown_class(kinds[iri]) for iri in resources}
+        connection.executemany("INSERT INTO resource VALUES (?, ?, ?, ?)",
+                               [(number[iri], iri, shown[iri], class_group(shown[iri])) for iri in resources])
+        connection.executemany("INSERT INTO resource_class VALUES (?, ?)",
+                               sorted((kind, number[iri]) for iri in resources for kind in kinds[iri]))
         rows = sorted(strongest.items(),
                       key=lambda item: (item[0][0], NAME_KINDS.index(item[1]), item[0][2], item[0][1]))
         connection.executemany(
             "INSERT INTO name (resource, text, folded, language, kind) VALUES (?, ?, ?, ?, ?)",
-            [(number[iri], text, fold(text), language, kind) for (iri, text, language), kind in rows],
+            [(number[iri], text, folded[text], language, kind) for (iri, text, language), kind in rows],
         )
-        for table in ("name_words", "name_trigrams"):
+        words = sorted({word for text in folded.values() for word in text.split()})
+        connection.executemany("INSERT INTO word (text) VALUES (?)", [(word,) for word in words])
+        for table in ("name_words", "word_trigrams"):
             connection.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
             connection.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
         connection.execute("COMMIT")
