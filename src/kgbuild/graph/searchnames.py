@@ -32,7 +32,7 @@ def write_search_index(store: ox.Store, folder: Path, base: str) -> Path:
     for property_ in (*LABELS, ALT_LABEL, ISO_CODE):
         for resource, text in _pairs(store, property_, resources):
             if not isinstance(text, ox.Literal):
-                continue
+                continue  # a name is text
             language = text.language or ""
             if property_ == ISO_CODE:
                 kind = "code"
@@ -57,5 +57,7 @@ def _recorded_kinds(store: ox.Store, resources: str) -> dict[tuple[str, str], st
 def _pairs(store: ox.Store, predicate: str, resources: str) -> Iterator[tuple[str, ox.NamedNode | ox.Literal]]:
     """(subject IRI, object) of every triple with predicate whose subject is one of our resources, in any graph."""
     for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None):
-        if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(resources):
-            yield quad.subject.value, quad.object
+        subject, value = quad.subject, quad.object
+        if (isinstance(subject, ox.NamedNode) and subject.value.startswith(resources)
+                and isinstance(value, ox.NamedNode | ox.Literal)):
+            yield subject.value, value
