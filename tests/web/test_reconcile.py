@@ -479,6 +479,21 @@ def test_extend_gives_the_indonesian_name(server):
     assert answer["rows"]["country/cn"]["label@id"] == [{"str": "Tiongkok"}]  # Presidential Decree 12/2014
 
 
+def test_extend_gives_the_organisations_a_country_is_a_full_member_of(server):
+    # Thailand: a founder of ASEAN (1967) and a full member of CICA since 2004 (CICA's second ministerial meeting)
+    answer = extend(server, ["country/th"], ["memberOf"])
+    assert answer["meta"] == [{"id": "memberOf", "name": "Full member of",
+                               "type": {"id": "Organisation", "name": "Organisation"}}]
+    assert {value["id"] for value in answer["rows"]["country/th"]["memberOf"]} == {"organisation/asean",
+                                                                                   "organisation/cica"}
+    assert all(value["name"] for value in answer["rows"]["country/th"]["memberOf"])
+
+
+def test_a_membership_confirms_a_candidate_by_acronym(server):
+    found = top(reconcile(server, {"q0": {"query": "Thailand", "properties": [{"pid": "memberOf", "v": "ASEAN"}]}}))
+    assert {"id": "property:memberOf", "value": True} in found["features"]
+
+
 def test_extend_gives_the_wikidata_id(server):
     answer = extend(server, ["country/kz", "organisation/cica"], ["wikidata"])
     assert answer["rows"]["country/kz"]["wikidata"] == [{"str": "Q232"}]  # Kazakhstan on Wikidata

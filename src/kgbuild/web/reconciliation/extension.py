@@ -7,7 +7,7 @@ from ..protocol.operation import ProtocolError
 from .batch import read_json
 from .ids import entity_iri
 from .properties import Property, find_property, known_properties, property_values
-from .types import known_type_id
+from .types import known_type_id, known_types
 
 MAX_EXTEND_IDS = 500  # entities in one extension request at most; OpenRefine sends far fewer at a time
 
@@ -49,7 +49,7 @@ def extend(build: Store, text: str) -> dict:
         identifier: {prop.id: [v.cell for v in values[prop.id].get(iri or "", [])] for prop in chosen}
         for identifier, iri in iris.items()
     }
-    return {"meta": [{"id": prop.id, "name": prop.name} for prop in chosen], "rows": rows}
+    return {"meta": [_column(build, prop) for prop in chosen], "rows": rows}
 
 
 def _read(text: str) -> tuple[list[str], list[dict]]:
@@ -67,6 +67,15 @@ def _read(text: str) -> tuple[list[str], list[dict]]:
         raise ProtocolError(413, f"extend= may name {MAX_EXTEND_IDS} entities and this one names {len(ids)}; "
                                  "send them in smaller batches")
     return list(dict.fromkeys(ids)), asked
+
+
+def _column(build: Store, prop: Property) -> dict:
+    """A property in a response's meta; one whose values are entities names their type."""
+    column: dict = {"id": prop.id, "name": prop.name}
+    value_type = known_types(build).get(prop.value_type or "")
+    if value_type is not None:
+        column["type"] = {"id": value_type.id, "name": value_type.name}
+    return column
 
 
 def _shown(prop: Property) -> dict:

@@ -23,6 +23,7 @@ from ...store import Store
 from ...temporal import BOUNDS, certainly_sparql
 from ...vocab import resource_iri, split_resource_iri
 from ..dataset import build_cache
+from .ids import entity_id
 
 LABEL_LANGUAGES = {"en": "English", "id": "Indonesian"}
 MEMBER_TYPES = ("Country", "Organisation", "Member")  # what can hold a membership (kg:Member is inferred)
@@ -37,6 +38,7 @@ class Property:
     name: str
     types: tuple[str, ...] = ()
     description: str = ""
+    value_type: str | None = None  # the type of its values, when they are entities
 
     def applies_to(self, type_id: str | None) -> bool:
         return not self.types or type_id is None or type_id in self.types
@@ -48,6 +50,7 @@ class Value:
 
     cell: dict[str, str]
     text: str
+    also: tuple[str, ...] = ()  # other forms a query may give it in (an entity's id and acronym)
 
 
 def known_properties(build: Store) -> list[Property]:
@@ -58,6 +61,8 @@ def known_properties(build: Store) -> list[Property]:
         found += [Property(f"label@{tag}", f"Name in {language}", (), f"rdfs:label in {language} (@{tag})")
                   for tag, language in LABEL_LANGUAGES.items()]
         found.append(Property("wikidata", "Wikidata id", (), "the Wikidata entity it is the same as (owl:sameAs)"))
+        found.append(Property("memberOf", "Full member of", MEMBER_TYPES,
+                              "the organisations it is a full member of today", value_type="Organisation"))
         for slug, acronym in _organisations_with_members(build):
             found += [
                 Property(f"status:{slug}", f"Status in {acronym}", MEMBER_TYPES,
@@ -96,6 +101,8 @@ def property_values(build: Store, prop: Property, iris: list[str]) -> dict[str, 
         rows = build.query(f"SELECT DISTINCT ?s ?v WHERE {{ VALUES ?s {{ {subjects} }} ?s <{RDFS_LABEL}> ?v "
                            f"FILTER(LANGMATCHES(LANG(?v), \"{language}\")) }}")
         return _texts(rows)
+    if prop.id == "memberOf":
+        return _full_memberships(build, subjects)
     organisation = _organisation_iri(build, argument)
     if kind == "status":
         return _statuses(build, subjects, organisation)
@@ -112,7 +119,7 @@ def agreement(build: Store, prop: Property, iris: list[str], wanted: Iterable[st
     """
     asked = [text.strip() for text in wanted if text.strip()]
     found = property_values(build, prop, iris)
-    return {iri: any(_agrees(value.text, text) for value in values for text in asked)
+    return {iri: any(_agrees(form, text) for value in values for form in (value.text, *value.also) for text in asked)
             for iri, values in found.items()}
 
 
@@ -134,15 +141,37 @@ def _texts(rows) -> dict[str, list[Value]]:
     return {iri: sorted(values, key=lambda v: v.text) for iri, values in found.items()}
 
 
+def _today() -> str:
+    """Today as a SPARQL date: the server's day, for what holds on the day it is asked."""
+    return f'"{dt.date.today().isoformat()}"^^<{XSD_DATE}>'
+
+
 def _statuses(build: Store, subjects: str, organisation: str) -> dict[str, list[Value]]:
-    # "today" is the server's: a status is what holds on the day it is asked
-    today = f'"{dt.date.today().isoformat()}"^^<{XSD_DATE}>'
     rows = build.query(
         f"PREFIX kg: <{KG}>\nSELECT DISTINCT ?s ?label WHERE {{ VALUES ?s {{ {subjects} }} "
         f"?period kg:member ?s ; kg:organisation <{organisation}> ; kg:status ?status .\n{BOUNDS}\n"
-        f"FILTER({certainly_sparql(today)}) "
+        f"FILTER({certainly_sparql(_today())}) "
         f"?status <{RDFS_LABEL}> ?label FILTER(LANGMATCHES(LANG(?label), \"en\")) }}")
     return _texts({"s": row["s"], "v": row["label"]} for row in rows)
+
+
+def _full_memberships(build: Store, subjects: str) -> dict[str, list[Value]]:
+    rows = build.query(
+        f"PREFIX kg: <{KG}>\nSELECT DISTINCT ?s ?org ?label ?acronym WHERE {{ VALUES ?s {{ {subjects} }} "
+        f"?period kg:member ?s ; kg:organisation ?org ; kg:status kg:FullMember .\n{BOUNDS}\n"
+        f"FILTER({certainly_sparql(_today())}) "
+        f"OPTIONAL {{ ?org <{RDFS_LABEL}> ?label FILTER(LANGMATCHES(LANG(?label), \"en\")) }} "
+        f"OPTIONAL {{ ?org <{SKOS_ALT_LABEL}> ?acronym FILTER(LANG(?acronym) = \"\") }} }}")
+    found: dict[str, dict[str, Value]] = defaultdict(dict)
+    for row in rows:
+        identifier = entity_id(row["org"].value, build.base_iri)
+        if identifier is None:
+            continue
+        acronym = row["acronym"].value if row["acronym"] else ""
+        name = row["label"].value if row["label"] else acronym or identifier
+        value = Value({"id": identifier, "name": name}, name, (identifier, acronym))
+        found[row["s"].value].setdefault(identifier, value)
+    return {iri: sorted(values.values(), key=lambda v: v.text) for iri, values in found.items()}
 
 
 def _starts(build: Store, subjects: str, organisation: str, precision_only: bool) -> dict[str, list[Value]]:
