@@ -169,7 +169,7 @@ def _full_memberships(build: Store, subjects: str) -> dict[str, list[Value]]:
             continue
         acronym = row["acronym"].value if row["acronym"] else ""
         name = row["label"].value if row["label"] else acronym or identifier
-        value = Value({"id": identifier, "name": name}, name, (identifier, acronym))
+        value = Value({"id": identifier, "name": name}, acronym or name, (identifier, name))  # shown short: CICA
         found[row["s"].value].setdefault(identifier, value)
     return {iri: sorted(values.values(), key=lambda v: v.text) for iri, values in found.items()}
 
