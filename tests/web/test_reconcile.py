@@ -535,6 +535,13 @@ def test_preview_card_in_indonesian(server):
     assert "Mesir" in text_of(response.text)
 
 
+def test_preview_card_escapes_markup_in_labels(hostile_server):
+    response = hostile_server.get("/reconcile/preview", params={"id": "organisation/evil"})
+    assert response.status_code == 200
+    assert "<script>alert" not in response.text
+    assert "<script>alert(1)</script> Evil Org" in text_of(response.text)  # shown as text, not run
+
+
 def test_preview_of_an_unknown_id_is_a_404(server):
     assert server.get("/reconcile/preview", params={"id": "country/zz"}).status_code == 404
     assert server.get("/reconcile/preview").status_code == 400
