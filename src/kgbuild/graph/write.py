@@ -22,6 +22,7 @@ from rdflib.namespace import DCTERMS
 
 from .. import vocab
 from ..config import build_time
+from ..search.schema import SCHEMA_VERSION as SEARCH_SCHEMA_VERSION
 from ..vocab import VOID
 from . import releases
 from .dumps import finish_dumps, start_dumps
@@ -84,8 +85,11 @@ def build_id_of(nquads: bytes, queries: dict[str, bytes] | None = None) -> str:
     the last newline), then of each stored query's name and text, in name order.
 
     The queries count: a build reuses the folder of an earlier build with its id, queries/ included.
+    So does the format of every artefact beside the store that a server refuses when it is of another
+    version (the search index): a reused folder must never hold an index the server cannot read.
     """
     digest = hashlib.sha256(nquads.removesuffix(b"\n"))
+    digest.update(b"\0search-index-format\0" + SEARCH_SCHEMA_VERSION.encode("ascii"))
     for name, text in sorted((queries or {}).items()):
         digest.update(b"\0" + name.encode("utf-8") + b"\0" + text)
     return digest.hexdigest()[:16]
