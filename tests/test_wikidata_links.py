@@ -2,7 +2,7 @@
 (owl:sameAs, the statement naming each link's source, the VoID linkset, nothing of it in the reasoner).
 
 Expected ids come from the tables the facts cite (Our World in Data's countries table, SupraVerden's
-list of international organisations), never from the build's output.
+list of international organisations, Natural Earth's populated places), never from the build's output.
 """
 
 from __future__ import annotations
@@ -47,6 +47,23 @@ ORGANISATIONS_WITHOUT = {
     "apk": "a national body of Kazakhstan, outside tables of international organisations",
     "eec": "the Eurasian Economic Commission; the table lists only the Eurasian Economic Union, another entity",
 }
+# Each place's id as read by a person in Natural Earth's ne_110m_populated_places.geojson at commit 117488dc
+# (source natural-earth-populated-places; 626,853 characters): the feature's NAME and country (ADM0NAME),
+# its WIKIDATAID, and the offset of the 16,000-character window of the file the feature was read in.
+NATURAL_EARTH_PLACES = {
+    "astana": "Q1520",  # NAME Nur-Sultan, NAMEPAR Astana, Kazakhstan, 51.18 N 71.43 E; window 272,000
+    "dushanbe": "Q9365",  # NAME Dushanbe, Tajikistan; window 144,000
+    "manila": "Q1461",  # NAME Manila, Philippines; window 494,000
+    "new-york": "Q60",  # NAME New York, United States of America; window 556,000
+    "istanbul": "Q406",  # NAME Istanbul, Turkey; window 556,000
+    "beijing": "Q956",  # NAME Beijing, China; window 578,000
+    "jakarta": "Q3630",  # NAME Jakarta, Indonesia; window 586,000
+    "shanghai": "Q8686",  # NAME Shanghai, China; window 586,000
+}
+# Places no openly licensed table we read gives a Wikidata id for.
+PLACES_WITHOUT = {
+    "almaty": "not among the features of Natural Earth's 1:110m populated places (the whole file was read)",
+}
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +99,18 @@ def test_every_organisation_has_a_wikidata_id_or_a_reason_it_has_none(facts):
     assert without == set(ORGANISATIONS_WITHOUT)
 
 
+def test_every_place_has_a_wikidata_id_or_a_reason_it_has_none(facts):
+    without = {slug for slug, record in facts.places.items() if record.wikidata is None}
+    assert without == set(PLACES_WITHOUT)
+
+
+def test_each_place_has_the_id_natural_earth_gives_its_city(facts):
+    given = {slug: record.wikidata.id for slug, record in facts.places.items() if record.wikidata}
+    assert given == NATURAL_EARTH_PLACES
+    assert {source for record in facts.places.values() if record.wikidata
+            for source in record.wikidata.source} == {"natural-earth-populated-places"}
+
+
 @pytest.mark.parametrize("code", ["kz", "cn", "id", "tr", "vn"])
 def test_the_owid_label_names_the_country_of_its_code(facts, code):
     # a sample a reader can check against the table at a glance; the next test goes through every row
@@ -102,23 +131,30 @@ def test_every_owid_row_names_the_same_country_as_iso_3166(facts):
     assert stale == []
 
 
+def _records_with_links(facts) -> list:
+    """Every organisation and place that carries a `wikidata:` link."""
+    return [record for table in (facts.organisations, facts.places) for record in table.values() if record.wikidata]
+
+
+def _all_ids(facts) -> list[str]:
+    return [row.wikidata for row in facts.country_links.values()] + [r.wikidata.id for r in _records_with_links(facts)]
+
+
 def test_every_wikidata_id_has_the_shape_of_an_entity_id(facts):
-    ids = [row.wikidata for row in facts.country_links.values()]
-    ids += [record.wikidata.id for record in facts.organisations.values() if record.wikidata]
+    ids = _all_ids(facts)
     assert ids and [qid for qid in ids if not re.fullmatch(WIKIDATA_PATTERN, qid)] == []
     assert all(re.fullmatch(r"Q[1-9][0-9]*", qid) for qid in ids)  # the pattern, spelt out again
 
 
 def test_no_two_resources_share_a_wikidata_id(facts):
-    ids = [row.wikidata for row in facts.country_links.values()]
-    ids += [record.wikidata.id for record in facts.organisations.values() if record.wikidata]
+    ids = _all_ids(facts)
     assert len(ids) == len(set(ids))
 
 
 def test_every_link_cites_a_source_that_gives_wikidata_ids(facts):
     cited = {source for row in facts.country_links.values() for source in row.source}
-    cited |= {source for record in facts.organisations.values() if record.wikidata for source in record.wikidata.source}
-    assert cited == {"owid-countries-regions", "supraverden-all-bodies"}
+    cited |= {source for record in _records_with_links(facts) for source in record.wikidata.source}
+    assert cited == {"owid-countries-regions", "supraverden-all-bodies", "natural-earth-populated-places"}
     assert all("wikidata" in facts.sources[source].note.lower() for source in cited)
 
 
@@ -156,9 +192,21 @@ def test_asean_is_wikidata_q7768_on_supraverden_s_word(dataset):
     assert set(facts.objects(statement, PROV.wasDerivedFrom)) == {URIRef(f"{ID}source/supraverden-all-bodies")}
 
 
-def test_an_organisation_without_a_sourced_id_has_no_link(dataset):
-    cica = URIRef(f"{ID}organisation/cica")
-    assert list(dataset.objects(cica, OWL.sameAs)) == []
+def test_astana_is_wikidata_q1520_on_natural_earth_s_word(dataset):
+    # Q1520: the WIKIDATAID of Natural Earth's feature Nur-Sultan (NAMEPAR Astana), Kazakhstan
+    astana = URIRef(f"{ID}place/astana")
+    facts = dataset.graph(FACTS_GRAPH)
+    assert set(facts.objects(astana, OWL.sameAs)) == {WD.Q1520}
+    statements = set(facts.subjects(RDF.subject, astana))
+    assert len(statements) == 1
+    statement = statements.pop()
+    assert (statement, RDF.object, WD.Q1520) in facts
+    assert set(facts.objects(statement, PROV.wasDerivedFrom)) == {URIRef(f"{ID}source/natural-earth-populated-places")}
+
+
+@pytest.mark.parametrize("resource", ["organisation/cica", "place/almaty"])
+def test_a_resource_without_a_sourced_id_has_no_link(dataset, resource):
+    assert list(dataset.objects(URIRef(f"{ID}{resource}"), OWL.sameAs)) == []
 
 
 def test_the_links_stay_out_of_what_the_reasoner_inferred(dataset):
@@ -190,8 +238,8 @@ def test_void_describes_the_linkset_with_its_size(built, facts):
     assert (linkset, VOID.linkPredicate, OWL.sameAs) in void
     target = void.value(linkset, VOID.objectsTarget)
     assert (target, VOID.uriSpace, rdflib.Literal(str(WD))) in void
-    # one link per country of the graph and per organisation with a sourced id, counted from the YAML
-    expected = len(facts.countries) + sum(record.wikidata is not None for record in facts.organisations.values())
+    # one link per country of the graph and per organisation or place with a sourced id, counted from the YAML
+    expected = len(facts.countries) + len(_records_with_links(facts))
     assert int(void.value(linkset, VOID.triples)) == expected
 
 

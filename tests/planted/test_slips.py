@@ -206,6 +206,9 @@ SLIPS = [
     Slip("a country's Wikidata row pasted twice", "wikidata-countries.yaml", "{code: kz, wikidata: Q232,",
          new="  - {code: kz, wikidata: Q232, label: Kazakhstan, source: owid-countries-regions}", action="insert",
          words="the Wikidata entity of country 'kz' is declared twice"),
+    Slip("a city given its country's Wikidata id", "places.yaml", "{id: Q956, source: natural-earth-populated-places}",
+         "Q956", "Q148", at="{code: cn, wikidata: Q148,", at_file="wikidata-countries.yaml",
+         words="Q148 is already the Wikidata entity of place/beijing"),
 ]
 
 

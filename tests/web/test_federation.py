@@ -137,9 +137,11 @@ class _Links(HTMLParser):
             self._href = None
 
 
-@pytest.mark.parametrize(("path", "qid"), [("/id/country/kz", "Q232"), ("/id/organisation/asean", "Q7768")])
+@pytest.mark.parametrize(("path", "qid"), [("/id/country/kz", "Q232"), ("/id/organisation/asean", "Q7768"),
+                                           ("/id/place/astana", "Q1520")])
 def test_a_resource_page_links_out_to_its_wikidata_entity(federating, path, qid):
-    # Q232: OWID's table for Kazakhstan; Q7768: SupraVerden's table for ASEAN
+    # Q232: OWID's table for Kazakhstan; Q7768: SupraVerden's table for ASEAN; Q1520: Natural Earth's
+    # populated places for its feature Nur-Sultan (NAMEPAR Astana), Kazakhstan
     response = federating.get(path, headers={"Accept": "text/html"})
     assert response.status_code == 200
     page = _Links()
@@ -148,8 +150,9 @@ def test_a_resource_page_links_out_to_its_wikidata_entity(federating, path, qid)
     assert f"Wikidata: <a href=\"https://www.wikidata.org/wiki/{qid}\"" in response.text
 
 
-def test_a_page_without_a_sourced_id_shows_no_link_out(federating):
-    response = federating.get("/id/organisation/cica", headers={"Accept": "text/html"})
+@pytest.mark.parametrize("path", ["/id/organisation/cica", "/id/place/almaty"])
+def test_a_page_without_a_sourced_id_shows_no_link_out(federating, path):
+    response = federating.get(path, headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert "wikidata.org" not in response.text
 
