@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kgbuild.iris import KG, RDFS_LABEL, SKOS
+from kgbuild.iris import KG, RDF_TYPE, RDFS_LABEL, SKOS
 from kgbuild.search import INDEX_FILE, LabelIndex, NameRow, SearchIndexError, write_index
 
 ID = "https://w3id.org/kgbuild/id/"
@@ -140,13 +140,22 @@ def test_a_missing_index_says_how_to_make_one(tmp_path):
 
 def test_every_name_in_the_graph_finds_its_resource(built, index):
     # read from the served dump with a real parser, not from the index: each label, altLabel and ISO code
-    # of a resource must give that resource back
-    names = [(quad.subject.value, quad.object.value)
-             for quad in ox.parse(path=str(built / "kg.nt"), format=ox.RdfFormat.N_TRIPLES)
-             if quad.predicate.value in NAME_PROPERTIES and quad.subject.value.startswith(ID)]
+    # of a resource must give that resource back (a resource of a kg: class: a link's rdf:Statement,
+    # labelled "Türkiye is Wikidata Q43", is provenance, not a thing one looks up)
+    triples = list(ox.parse(path=str(built / "kg.nt"), format=ox.RdfFormat.N_TRIPLES))
+    ours = {quad.subject.value for quad in triples
+            if quad.predicate.value == RDF_TYPE and quad.object.value.startswith(KG)}
+    names = [(quad.subject.value, quad.object.value) for quad in triples
+             if quad.predicate.value in NAME_PROPERTIES and quad.subject.value in ours
+             and quad.subject.value.startswith(ID)]
     assert len(names) > 500
     missing = [(iri, name) for iri, name in names if iri not in {hit.iri for hit in index.lookup(name)}]
     assert missing == []
+
+
+def test_a_link_to_wikidata_is_not_a_thing_one_finds(index):
+    # Türkiye's owl:sameAs statement is labelled "Türkiye is Wikidata Q43": provenance, not a resource
+    assert [hit.iri for hit in index.search("Türkiye", limit=50) if "/id/link/" in hit.iri] == []
 
 
 def test_a_meeting_filter_finds_summits(index):

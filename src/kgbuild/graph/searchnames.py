@@ -21,6 +21,7 @@ def write_search_index(store: ox.Store, folder: Path, base: str) -> Path:
 
     rdfs:label and skos:prefLabel are labels; a skos:altLabel takes the kind its kg:Name records, else
     is an acronym when it has no language (organisations' acronyms) or a variant; kg:isoCode is a code.
+    Only resources of a kg: class are indexed.
     """
     resources = f"{base}id/"
     classes: dict[str, set[str]] = defaultdict(set)
@@ -31,8 +32,8 @@ def write_search_index(store: ox.Store, folder: Path, base: str) -> Path:
     names: set[NameRow] = set()
     for property_ in (*LABELS, ALT_LABEL, ISO_CODE):
         for resource, text in _pairs(store, property_, resources):
-            if not isinstance(text, ox.Literal):
-                continue  # a name is text
+            if not isinstance(text, ox.Literal) or resource not in classes:
+                continue  # a name is text, of a resource of ours (a link's rdf:Statement is provenance, not a thing)
             language = text.language or ""
             if property_ == ISO_CODE:
                 kind = "code"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..iris import KG
 
 INDEX_FILE = "search.sqlite"  # inside a build folder, beside store/
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # raise it when the file or what goes in it changes: the build id covers it
 
 # what a name is to its resource: rdfs:label (today's name), the kinds a kg:Name records, an ISO code
 NAME_KINDS = ("label", "official", "former", "acronym", "short", "variant", "code")
