@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import io
+import logging
+import os
 import statistics
 import sys
 import time
@@ -34,14 +36,21 @@ ACCEPT = "application/sparql-results+json"
 
 def per_call_ms(call: Callable[[], object], count: int, batches: int = 7) -> float:
     """The median over batches of the mean time of one call, in ms."""
-    call()  # warm
-    means = []
+    return in_turns({"call": call}, count, batches)["call"]
+
+
+def in_turns(calls: dict[str, Callable[[], object]], count: int, batches: int = 7) -> dict[str, float]:
+    """per_call_ms of each call, their batches taken in turns: load from elsewhere falls on every layer."""
+    for call in calls.values():
+        call()  # warm
+    means: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(batches):
-        started = time.perf_counter()
-        for _ in range(count):
-            call()
-        means.append((time.perf_counter() - started) / count * 1000)
-    return statistics.median(means)
+        for name, call in calls.items():
+            started = time.perf_counter()
+            for _ in range(count):
+                call()
+            means[name].append((time.perf_counter() - started) / count * 1000)
+    return {name: statistics.median(values) for name, values in means.items()}
 
 
 class _Discard:
@@ -52,15 +61,15 @@ class _Discard:
 def in_process(dist: Path, count: int) -> dict[str, float]:
     import pyoxigraph as ox
 
-    from kgbuild.queryrun.pool import QueryPool
+    from kgbuild.queryrun.pool import pool_for
     from kgbuild.queryrun.worker import answer
     from kgbuild.store import BuildTracker
     from kgbuild.web import create_app
-    from kgbuild.web.dataset import current_build
     from kgbuild.web.guards.limits import ClientLimits, ClientTable
-    from kgbuild.web.guards.requestlog import RequestRecord
+    from kgbuild.web.guards.requesthead import check_request_head
+    from kgbuild.web.guards.requestlog import LOG, RequestRecord
     from kgbuild.web.protocol.refusals import check_query_text
-    from kgbuild.web.protocol.results import _negotiated
+    from kgbuild.web.servers.startup import log_requests
 
     tracker = BuildTracker(dist)
     build = tracker.current()
@@ -70,18 +79,6 @@ def in_process(dist: Path, count: int) -> dict[str, float]:
         out = io.BytesIO()
         build.query(QUERY).serialize(out, ox.QueryResultsFormat.JSON)
 
-    figures["engine"] = per_call_ms(engine, count)
-    job = {"text": QUERY, "substitutions": None, "default_graph": None, "named_graphs": None,
-           "formats": _negotiated(ACCEPT, None), "variant": "", "head_only": False, "prefixes": {},
-           "if_none_match": [], "max_rows": 1_000_000, "max_bytes": 256 * 1024 * 1024, "html_rows": 1000}
-    figures["worker"] = per_call_ms(lambda: answer(job, tracker, _Discard()), count)
-    pool = QueryPool(dist, 1)
-    try:
-        pool.run(job, 30)  # waits for the process to start
-        figures["pool"] = per_call_ms(lambda: pool.run(job, 30), count)
-    finally:
-        pool.close()
-
     app = create_app(dist, {"KGBUILD_QUERY_PROCESSES": 1, "KGBUILD_CLIENT_CONCURRENCY": 1000,
                             "KGBUILD_CLIENT_QUERY_SECONDS": 1e9})
     environ_base = {"REQUEST_METHOD": "GET", "PATH_INFO": "/sparql", "QUERY_STRING": f"query={quote(QUERY)}",
@@ -90,14 +87,23 @@ def in_process(dist: Path, count: int) -> dict[str, float]:
                     "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
                     "wsgi.multithread": True, "wsgi.multiprocess": True, "wsgi.run_once": False,
                     "wsgi.version": (1, 0)}
+    jobs: list[dict] = []
 
     def through_app() -> None:
         body = app.wsgi_app(dict(environ_base), lambda status, headers, exc_info=None: None)
         b"".join(body)
         getattr(body, "close", lambda: None)()
 
-    through_app()  # starts the app's pool
-    figures["app"] = per_call_ms(through_app, count)
+    log_requests()  # as the server does: the request log line is part of the cost
+    logging.getLogger("kgbuild").handlers[0].setStream(open(os.devnull, "w"))  # noqa: SIM115 - for the run
+    pool = pool_for(app.config["KGBUILD_DIST"], 1)
+    spied = pool.run
+    pool.run = lambda job, timeout: (jobs.append(job), spied(job, timeout))[1]  # type: ignore[method-assign]
+    through_app()  # starts the app's query process; the job it sent is the one the layers below send
+    pool.run = spied  # type: ignore[method-assign]
+    job = jobs[0]
+    figures.update(in_turns({"engine": engine, "worker": lambda: answer(job, tracker, _Discard()),
+                             "pool": lambda: pool.run(job, 30), "app": through_app}, count))
     table, limits = ClientTable(), ClientLimits(1000, 1e9)
 
     def count_client() -> None:
@@ -111,7 +117,10 @@ def in_process(dist: Path, count: int) -> dict[str, float]:
         figures["part: per-client limits (check, admit, finish)"] = per_call_ms(count_client, count)
         figures["part: current build (dist/ symlink resolved)"] = per_call_ms(lambda: tracker.current(), count)
         figures["part: request log record (id)"] = per_call_ms(RequestRecord, count)
-        figures["part: current_build() getter"] = per_call_ms(current_build, count)
+        line = 'client=127.0.0.1 id=0123456789 "GET /sparql" status=200 ms=1.2 query=0123456789ab outcome=ok rows=1'
+        figures["part: request log line written"] = per_call_ms(lambda: LOG.info("%s", line), count)
+        figures["part: request line and headers measured (414, 431)"] = per_call_ms(
+            lambda: check_request_head(environ_base), count)
     return figures
 
 
