@@ -148,7 +148,7 @@ def schema(config, facts_dir: Path | None, output: Path | None) -> None:
 @click.pass_obj
 def serve(config, bind: str | None, workers: int | None, dist: Path | None, backend: str | None,
           server_name: str | None) -> None:
-    """Serve dist/ over HTTP: SPARQL endpoint, linked data, dumps and the query UI (gunicorn or granian).
+    """Serve dist/ over HTTP: SPARQL endpoint, linked data, dumps and the query UI (granian or gunicorn).
 
     With --backend URL the server keeps no data: it answers from a remote store, so several
     replicas can share one store behind a load balancer (docs/deployment.md).

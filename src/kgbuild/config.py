@@ -13,7 +13,8 @@ from typing import Any
 from .iris import DEFAULT_BASE
 
 # the HTTP servers `kgbuild serve` can run the app under (web/servers/); the first is the default
-SERVERS = ("gunicorn", "granian")
+# (granian: faster under load with every protection kept, docs/performance.md; gunicorn stays selectable)
+SERVERS = ("granian", "gunicorn")
 
 
 class SettingsError(ValueError):

@@ -2,16 +2,18 @@
 
     python -m tests.benchmarks.overhead [--dist DIR] [--requests N]
 
-Each layer is timed on its own, in this process, over the same query and build; a layer's share is
-its time minus the layer inside it. Each figure is the median of 7 batches of N calls (a batch's mean),
-so one slow call on a shared machine does not move it:
-  engine       pyoxigraph: the query and its JSON serialisation (Store.query + serialize)
-  worker       the query process's whole job on one query, without the socket (queryrun.worker.answer)
-  hop          QueryPool.run: the job pickled to a warm query process, the answer back (minus worker)
-  app          the Flask app as a WSGI callable: dispatch, guards, negotiation, headers, log (minus hop)
-  parts of app the guards and protocol steps timed alone (each a part of app)
-  http         one keep-alive request over loopback to `kgbuild serve` under each server, and to
-               `oxigraph serve` (minus app: the server's parse and framing, the client, the kernel)
+Each layer is timed on its own, over the same query and build, as CPU time of the whole process tree
+(this process and its query process, or a server and its workers), so other work on a shared machine
+moves the figures little; wall time is printed beside. A layer's share is its time minus the layer
+inside it. Each figure is the median of 7 batches of N calls, the layers' batches taken in turns:
+  engine   pyoxigraph: the query and its JSON serialisation (Store.query + serialize)
+  worker   the query process's whole job, without the socket (queryrun.worker.answer)
+  pool     QueryPool.run: the job pickled to a warm query process, the answer back
+  flask    a bare Flask app with one route answering fixed bytes (Flask's own floor)
+  app      the kgbuild app as a WSGI callable, its query runner answering a canned answer (no hop)
+  parts    the guards and protocol steps timed alone (each a part of app)
+  http     keep-alive requests over loopback (http.client) to `kgbuild serve` under each server and to
+           `oxigraph serve`: the server's process tree, per request
 """
 
 from __future__ import annotations
@@ -28,29 +30,36 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
+from tests.hardening.serving import cpu_seconds, descendants
+
 ROOT = Path(__file__).resolve().parents[2]
 QUERY = ("SELECT ?label WHERE { <https://w3id.org/kgbuild/id/organisation/cica> "
          "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
 ACCEPT = "application/sparql-results+json"
 
 
-def per_call_ms(call: Callable[[], object], count: int, batches: int = 7) -> float:
-    """The median over batches of the mean time of one call, in ms."""
-    return in_turns({"call": call}, count, batches)["call"]
+def in_turns(calls: dict[str, Callable[[], object]], count: int, batches: int = 7,
+             tree: int | None = None) -> dict[str, tuple[float, float]]:
+    """(CPU ms, wall ms) of one call of each, medians over batches taken in turns; CPU of tree's processes
+    (default: this one and its children)."""
+    def used() -> float:
+        if tree is not None:
+            return cpu_seconds(tree)
+        # this process to the nanosecond, its query process in clock ticks (one 10 ms tick is 0.03 ms here)
+        return time.process_time() + sum(cpu_seconds(child) for child in descendants(os.getpid())[1:])
 
-
-def in_turns(calls: dict[str, Callable[[], object]], count: int, batches: int = 7) -> dict[str, float]:
-    """per_call_ms of each call, their batches taken in turns: load from elsewhere falls on every layer."""
     for call in calls.values():
         call()  # warm
-    means: dict[str, list[float]] = {name: [] for name in calls}
+    cpu: dict[str, list[float]] = {name: [] for name in calls}
+    wall: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(batches):
         for name, call in calls.items():
-            started = time.perf_counter()
+            before, started = used(), time.perf_counter()
             for _ in range(count):
                 call()
-            means[name].append((time.perf_counter() - started) / count * 1000)
-    return {name: statistics.median(values) for name, values in means.items()}
+            wall[name].append((time.perf_counter() - started) / count * 1000)
+            cpu[name].append((used() - before) / count * 1000)
+    return {name: (statistics.median(cpu[name]), statistics.median(wall[name])) for name in calls}
 
 
 class _Discard:
@@ -58,9 +67,11 @@ class _Discard:
         pass
 
 
-def in_process(dist: Path, count: int) -> dict[str, float]:
+def in_process(dist: Path, count: int) -> dict[str, tuple[float, float]]:
     import pyoxigraph as ox
+    from flask import Flask, Response
 
+    from kgbuild.queryrun.answer import Answer
     from kgbuild.queryrun.pool import pool_for
     from kgbuild.queryrun.worker import answer
     from kgbuild.store import BuildTracker
@@ -73,7 +84,7 @@ def in_process(dist: Path, count: int) -> dict[str, float]:
 
     tracker = BuildTracker(dist)
     build = tracker.current()
-    figures: dict[str, float] = {}
+    figures: dict[str, tuple[float, float]] = {}
 
     def engine() -> None:
         out = io.BytesIO()
@@ -100,10 +111,20 @@ def in_process(dist: Path, count: int) -> dict[str, float]:
     spied = pool.run
     pool.run = lambda job, timeout: (jobs.append(job), spied(job, timeout))[1]  # type: ignore[method-assign]
     through_app()  # starts the app's query process; the job it sent is the one the layers below send
-    pool.run = spied  # type: ignore[method-assign]
     job = jobs[0]
+    whole = spied(job, 30)
+    pool.run = lambda job, timeout: Answer(whole.head, whole.body, None, whole.outcome)  # type: ignore[method-assign]
+    bare = Flask("bare")  # Flask's own floor: one route answering fixed bytes, no hooks
+    bare.add_url_rule("/sparql", "sparql", lambda: Response(b'{"head":{}}', content_type=ACCEPT))
+
+    def through_bare_flask() -> None:
+        body = bare.wsgi_app(dict(environ_base), lambda status, headers, exc_info=None: None)
+        b"".join(body)
+        getattr(body, "close", lambda: None)()
+
     figures.update(in_turns({"engine": engine, "worker": lambda: answer(job, tracker, _Discard()),
-                             "pool": lambda: pool.run(job, 30), "app": through_app}, count))
+                             "pool": lambda: spied(job, 30), "app": through_app,
+                             "flask": through_bare_flask}, count))
     table, limits = ClientTable(), ClientLimits(1000, 1e9)
 
     def count_client() -> None:
@@ -112,20 +133,20 @@ def in_process(dist: Path, count: int) -> dict[str, float]:
 
     with app.test_request_context("/sparql"):
         own = [build.graph_iri(name) for name in ("ontology", "facts", "inferred")]
-        figures["part: query text read and checked (refusals)"] = per_call_ms(
-            lambda: check_query_text(QUERY, own, frozenset()), count)
-        figures["part: per-client limits (check, admit, finish)"] = per_call_ms(count_client, count)
-        figures["part: current build (dist/ symlink resolved)"] = per_call_ms(lambda: tracker.current(), count)
-        figures["part: request log record (id)"] = per_call_ms(RequestRecord, count)
         line = 'client=127.0.0.1 id=0123456789 "GET /sparql" status=200 ms=1.2 query=0123456789ab outcome=ok rows=1'
-        figures["part: request log line written"] = per_call_ms(lambda: LOG.info("%s", line), count)
-        figures["part: request line and headers measured (414, 431)"] = per_call_ms(
-            lambda: check_request_head(environ_base), count)
+        figures.update(in_turns({
+            "part: query text read and checked (refusals)": lambda: check_query_text(QUERY, own, frozenset()),
+            "part: per-client limits (check, admit, finish)": count_client,
+            "part: current build (dist/ symlink resolved)": tracker.current,
+            "part: request log record (id)": RequestRecord,
+            "part: request log line written": lambda: LOG.info("%s", line),
+            "part: request line and headers measured (414, 431)": lambda: check_request_head(environ_base),
+        }, count))
     return figures
 
 
-def over_http(root: str, path: str, count: int) -> float:
-    """Median ms of one request on a keep-alive connection (http.client: the lightest Python client)."""
+def over_http(root: str, path: str) -> Callable[[], None]:
+    """One request on a keep-alive connection (http.client: the lightest Python client)."""
     host, port = root.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=30)
 
@@ -136,10 +157,7 @@ def over_http(root: str, path: str, count: int) -> float:
         if response.status != 200:
             raise RuntimeError(f"{root}{path}: {response.status}")
 
-    try:
-        return per_call_ms(one, count)
-    finally:
-        connection.close()
+    return one
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,35 +169,45 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     dist, count = arguments.dist, arguments.requests
     figures = in_process(dist, count)
-    servers = {name: query_bench.start_kgbuild(dist, server=name) for name in ("gunicorn", "granian")}
-    oxigraph = query_bench.start_oxigraph(dist)
+    servers = {name: query_bench.start_kgbuild(dist, workers=1, server=name) for name in ("gunicorn", "granian")}
+    servers["oxigraph serve"] = query_bench.start_oxigraph(dist)
     time.sleep(2)
     path = f"?query={quote(QUERY)}"
     try:
-        for _ in range(2):  # in turns, twice: load from elsewhere falls on each
-            for name, server in servers.items():
-                figures.setdefault(f"http {name}", []).append(over_http(server.root, "/sparql" + path, count))
-            figures.setdefault("http oxigraph serve", []).append(over_http(oxigraph.root, "/query" + path, count))
+        for name, server in servers.items():  # CPU of each server's tree; the client's is not counted
+            endpoint = "/query" if name == "oxigraph serve" else "/sparql"
+            figures.update({f"http {name}": in_turns({name: over_http(server.root, endpoint + path)}, count,
+                                                     tree=server.process.pid)[name]})
     finally:
-        for server in (*servers.values(), oxigraph):
+        for server in servers.values():
             server.stop()
-    figures = {name: min(value) if isinstance(value, list) else value for name, value in figures.items()}
-    layers = {"engine (pyoxigraph query + JSON)": figures["engine"],
-              "query process's own work beyond the engine": figures["worker"] - figures["engine"],
-              "process hop (pickle, socket pair, wake-up)": figures["pool"] - figures["worker"],
-              "Flask app around the query (dispatch, guards, negotiation, headers, log)":
-                  figures["app"] - figures["pool"]}
-    for name in servers:
-        layers[f"HTTP under {name} (parse, framing, loopback, client)"] = figures[f"http {name}"] - figures["app"]
-    print(f"one small query ({QUERY[:40]}...), ms per request, medians of 7 batches of {count}:")
-    for name, value in layers.items():
-        print(f"  {name:<80} {value:6.3f}")
-    for name, value in figures.items():
-        if name.startswith(("part:", "http")):
-            print(f"  {name:<80} {value:6.3f}")
-    for name in servers:
-        print(f"  ratio to oxigraph serve, {name}: {figures[f'http {name}'] / figures['http oxigraph serve']:.2f}")
+    report(figures, count)
     return 0
+
+
+def report(figures: dict[str, tuple[float, float]], count: int) -> None:
+    cpu = {name: value[0] for name, value in figures.items()}
+    app_alone = cpu["app"]  # with a canned answer: no hop, no query
+    layers = {
+        "engine (pyoxigraph query + JSON serialisation)": cpu["engine"],
+        "query process's own work beyond the engine (store lookup, caps, pickle)": cpu["worker"] - cpu["engine"],
+        "process hop (job and answer through the socket pair, both sides)": cpu["pool"] - cpu["worker"],
+        "Flask itself (a bare app answering fixed bytes: context, routing, response)": cpu["flask"],
+        "kgbuild's own work in the app (guards, negotiation, job, headers, log)": app_alone - cpu["flask"],
+    }
+    for name in ("gunicorn", "granian"):
+        layers[f"the server under {name} (HTTP parse, WSGI, framing, socket)"] = (
+            cpu[f"http {name}"] - app_alone - cpu["pool"])
+    print(f"one small query ({QUERY[:48]}...), CPU ms per request (medians of 7 batches of {count}):")
+    for name, value in layers.items():
+        print(f"  {name:<82} {value:6.3f}")
+    print("  alone:")
+    for name, (used, wall) in figures.items():
+        print(f"    {name:<80} {used:6.3f} CPU ms  {wall:6.3f} wall ms")
+    for name in ("gunicorn", "granian"):
+        over = figures[f"http {name}"]
+        base = figures["http oxigraph serve"]
+        print(f"  {name} / oxigraph serve: CPU {over[0] / base[0]:.2f}x, wall {over[1] / base[1]:.2f}x")
 
 
 if __name__ == "__main__":
