@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .config import SettingsError, build_day, settings
+from .config import SERVERS, SettingsError, build_day, settings
 
 
 def _progress(quiet: bool):
@@ -144,9 +144,12 @@ def schema(config, facts_dir: Path | None, output: Path | None) -> None:
 @click.option("--dist", type=click.Path(path_type=Path), help="the build to serve (default: dist/)")
 @click.option("--backend", metavar="URL", help="serve the build published in this SPARQL endpoint (see "
               "`kgbuild publish`) instead of dist/'s store; --dist then only supplies the dumps")
+@click.option("--server", "server_name", type=click.Choice(SERVERS),
+              help="the HTTP server to run the app under (default: the `server` setting, KGBUILD_SERVER)")
 @click.pass_obj
-def serve(config, bind: str | None, workers: int | None, dist: Path | None, backend: str | None) -> None:
-    """Serve dist/ over HTTP: SPARQL endpoint, linked data, dumps and the query UI (gunicorn).
+def serve(config, bind: str | None, workers: int | None, dist: Path | None, backend: str | None,
+          server_name: str | None) -> None:
+    """Serve dist/ over HTTP: SPARQL endpoint, linked data, dumps and the query UI (granian or gunicorn).
 
     With --backend URL the server keeps no data: it answers from a remote store, so several
     replicas can share one store behind a load balancer (docs/deployment.md).
@@ -159,8 +162,9 @@ def serve(config, bind: str | None, workers: int | None, dist: Path | None, back
             from .store.remote import write_pointer
 
             dist = write_pointer(backend, config.base_iri, dist)
-        run_server(dist or config.dist, bind or config.bind, workers or config.workers)
-    except StoreError as error:
+        run_server(dist or config.dist, bind or config.bind, workers or config.workers,
+                   server=server_name or config.server)
+    except (StoreError, ValueError) as error:  # ValueError: a --bind that is no HOST:PORT
         raise click.ClickException(str(error)) from None
 
 

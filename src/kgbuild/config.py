@@ -12,6 +12,10 @@ from typing import Any
 
 from .iris import DEFAULT_BASE
 
+# the HTTP servers `kgbuild serve` can run the app under (web/servers/); the first is the default
+# (granian: faster under load with every protection kept, docs/performance.md; gunicorn stays selectable)
+SERVERS = ("granian", "gunicorn")
+
 
 class SettingsError(ValueError):
     """A setting that cannot be used; str() is one line naming the setting and where it was set."""
@@ -28,6 +32,7 @@ class Settings:
     queries: Path = Path("queries")
     bind: str = "127.0.0.1:8000"
     workers: int = 2
+    server: str = SERVERS[0]  # which HTTP server runs the app: one of SERVERS (docs/deployment.md)
     keep_builds: int = 3  # builds kept beside dist/, listed at /dumps/ with their changelogs
 
     # hardening (docs/hardening.md): caps on what a facts file and a query may cost
@@ -109,6 +114,8 @@ def _coerce(name: str, type_name: object, raw: object, where: str) -> Any:
             raise SettingsError(f"{where}: expected text, got {raw!r}; put it in quotes")
         if name == "base_iri":
             _check_base(raw, where)
+        if name == "server" and raw not in SERVERS:
+            raise SettingsError(f"{where}: unknown server {raw!r}; write one of {', '.join(SERVERS)}")
         return raw
     number = int if type_name == "int" else float
     try:

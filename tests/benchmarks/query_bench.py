@@ -107,10 +107,13 @@ def _start(name: str, command: list[str], endpoint_path: str, port: int, deadlin
     raise RuntimeError(f"{name} did not answer within {deadline} s")
 
 
-def start_kgbuild(dist: Path, workers: int = 2) -> Server:
+def start_kgbuild(dist: Path, workers: int = 2, server: str | None = None) -> Server:
+    """`kgbuild serve` under server (gunicorn, granian; default: the `server` setting)."""
     port = free_port()
-    return _start("kgbuild serve", [str(BIN / "kgbuild"), "serve", "--dist", str(dist), "--bind", f"127.0.0.1:{port}",
-                                    "--workers", str(workers)], "/sparql", port)
+    choice = ["--server", server] if server else []
+    return _start(f"kgbuild serve ({server or 'default'})",
+                  [str(BIN / "kgbuild"), "serve", "--dist", str(dist), "--bind", f"127.0.0.1:{port}",
+                   "--workers", str(workers), *choice], "/sparql", port)
 
 
 def start_oxigraph(dist: Path) -> Server:
@@ -220,22 +223,29 @@ def paired_latency(ours: Server, theirs: Server, text: str, repeats: int, timeou
 
 
 def alternate(ours, theirs, repeats: int) -> tuple[dict, dict]:
-    """Time two requests (callables giving (seconds, bytes), bytes -1 for a failure) in turns, who goes
-    first alternating, after one warm-up each: a burst of load from elsewhere on a shared machine falls
-    on both series, not one. A side that fails is not asked again; its failure is in its summary."""
-    sides = (ours, theirs)
-    times: tuple[list[float], list[float]] = ([], [])
-    sizes = [0, 0]
-    for side in (0, 1):
-        seconds, sizes[side] = sides[side]()
+    """Time two requests in turns (see in_turns)."""
+    first, second = in_turns([ours, theirs], repeats)
+    return first, second
+
+
+def in_turns(sides: list, repeats: int) -> list[dict]:
+    """Time requests (callables giving (seconds, bytes), bytes -1 for a failure) in turns, who goes first
+    rotating each round, after one warm-up each: a burst of load from elsewhere on a shared machine falls
+    on every series, not one. A side that fails is not asked again; its failure is in its summary."""
+    times: list[list[float]] = [[] for _ in sides]
+    sizes = [0 for _ in sides]
+    for side, request in enumerate(sides):
+        seconds, sizes[side] = request()
         if sizes[side] < 0:
             times[side].append(seconds)  # the failed warm-up is the only figure this side gets
+    order = list(range(len(sides)))
     for round_ in range(repeats):
-        for side in ((0, 1) if round_ % 2 == 0 else (1, 0)):
+        turn = order[round_ % len(order):] + order[:round_ % len(order)]
+        for side in (turn if round_ % 2 == 0 else turn[::-1]):
             if sizes[side] >= 0:
                 seconds, sizes[side] = sides[side]()
                 times[side].append(seconds)
-    return _summary(times[0], sizes[0]), _summary(times[1], sizes[1])
+    return [_summary(series, size) for series, size in zip(times, sizes, strict=True)]
 
 
 def _summary(times: list[float], size: int) -> dict:

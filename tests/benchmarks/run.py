@@ -9,6 +9,9 @@ Settings (environment):
 - BENCH_DIST (queries only, on that built dist, labelled with the last of BENCH_SIZES);
 - BENCH_RESULTS (where the report goes, default bench-results/);
 - BENCH_SHACL=0 skips the SHACL engines (shacl_bench.py, with its own BENCH_SHACL_* settings);
+- BENCH_SERVERS (the HTTP servers kgbuild is measured under, default "granian,gunicorn"); BENCH_PAGES=0 skips
+  the resource pages. The server rows alone, on a build made before: BENCH_DIST=bench-results/work/dist-100k
+  BENCH_SIZES=100k BENCH_RDFLIB_SIZE=none BENCH_PAGES=0 BENCH_SEARCH=0 make bench;
 - BENCH_SEARCH=0 skips the label search (search_bench.py, on the query benchmark's build).
 """
 
@@ -85,76 +88,89 @@ def bench_builds(sizes: list[str], seed: int) -> tuple[list[Row], dict, dict[str
     return rows, raw, dists
 
 
+def bench_servers() -> list[str]:
+    """The HTTP servers kgbuild is measured under (BENCH_SERVERS, default every one it runs)."""
+    from kgbuild.config import SERVERS
+
+    chosen = [name.strip() for name in os.environ.get("BENCH_SERVERS", ",".join(SERVERS)).split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in SERVERS]
+    if unknown or not chosen:
+        raise SystemExit(f"BENCH_SERVERS: unknown server(s) {', '.join(unknown) or '(none)'}; use {', '.join(SERVERS)}")
+    return chosen
+
+
 def bench_queries(dist: Path, rdflib_dist: Path | None, size: str, rdflib_size: str) -> tuple[list[Row], dict]:
     rows: list[Row] = []
     raw: dict = {"size": size, "rdflib_size": rdflib_size}
     texts = query_bench.workload(dist)
     repeats = int(os.environ.get("BENCH_QUERY_REPEATS", "11"))
-    say("starting kgbuild serve and oxigraph serve")
-    kgbuild = query_bench.start_kgbuild(dist)
+    names = bench_servers()
+    say(f"starting kgbuild serve under {', '.join(names)}, and oxigraph serve")
+    ours = {name: query_bench.start_kgbuild(dist, server=name) for name in names}
     oxigraph = query_bench.start_oxigraph(dist)
     time.sleep(2)  # ready means one answer; give both servers' remaining workers time to start before timing
     try:
-        raw["startup_s"] = kgbuild.ready_after
-        rows.append(Row(f"kgbuild serve ready ({size}), s", kgbuild.ready_after, oxigraph.ready_after,
-                        kgbuild.ready_after / oxigraph.ready_after, "< 1 s", kgbuild.ready_after < 1.0))
-        latencies: dict[str, dict] = {}
-        for name, text in texts.items():
-            say(f"latency: {name}")
-            ours, theirs = query_bench.paired_latency(kgbuild, oxigraph, text, repeats)
-            latencies[name] = {"kgbuild": ours, "oxigraph": theirs}
-            large = ours["bytes"] > 100_000 or name.endswith(("10k-rows", "10k-triples"))
-            limit = 1.15 if large else 1.5
-            ratio = ours["median"] / theirs["median"]
-            rows.append(
-                Row(
-                    f"latency {name} ({'large' if large else 'small'}), ms",
-                    ours["median"] * 1000,
-                    theirs["median"] * 1000,
-                    ratio,
-                    f"<= {limit}x oxigraph",
-                    ratio <= limit,
-                    spread=f"{ours['min'] * 1000:.1f}-{ours['max'] * 1000:.1f} / "
-                    f"{theirs['min'] * 1000:.1f}-{theirs['max'] * 1000:.1f}",
-                )
-            )
-        raw["latency"] = latencies
-        analyst = [text for name, text in texts.items() if not name.startswith(("select-10k", "construct-10k"))]
-        say("throughput, 8 clients")
-        ours = query_bench.throughput(kgbuild, analyst)
-        theirs = query_bench.throughput(oxigraph, analyst)
-        raw["throughput"] = {"kgbuild": ours, "oxigraph": theirs}
-        ratio = ours["per_second"] / theirs["per_second"]
-        rows.append(
-            Row(
-                "throughput, 8 clients, analyst queries, req/s",
-                ours["per_second"],
-                theirs["per_second"],
-                ratio,
-                ">= 0.7x oxigraph",
-                ratio >= 0.7,
-                spread=f"failed: {ours['failed']} / {theirs['failed']}" if ours["failed"] or theirs["failed"] else "",
-            )
-        )
-        rows += bench_resource_pages(dist, kgbuild, oxigraph, repeats, raw)
-        workers = kgbuild.worker_memory_mib()
-        raw["memory"] = {"kgbuild_workers_mib": workers, "oxigraph_mib": oxigraph.memory_mib()}
-        rows.append(
-            Row(
-                "memory per kgbuild worker, MiB",
-                max(workers) if workers else float("nan"),
-                oxigraph.memory_mib(),
-                None,
-                "(info; baseline: oxigraph serve)",
-                None,
-            )
-        )
+        for name, kgbuild in ours.items():
+            raw[f"startup_s {name}"] = kgbuild.ready_after
+            rows.append(Row(f"kgbuild serve ready ({size}) [{name}], s", kgbuild.ready_after, oxigraph.ready_after,
+                            kgbuild.ready_after / oxigraph.ready_after, "< 1 s", kgbuild.ready_after < 1.0))
+        rows += bench_latencies(texts, ours, oxigraph, repeats, raw)
+        rows += bench_throughput(texts, ours, oxigraph, raw)
+        if os.environ.get("BENCH_PAGES", "1") != "0":
+            first = next(iter(ours.values()))  # pages are the app's work: measured under the first server
+            rows += bench_resource_pages(dist, first, oxigraph, repeats, raw)
+        for name, kgbuild in ours.items():
+            workers = kgbuild.worker_memory_mib()
+            raw[f"memory {name}"] = {"kgbuild_workers_mib": workers, "oxigraph_mib": oxigraph.memory_mib()}
+            rows.append(Row(f"memory per kgbuild worker [{name}], MiB", max(workers) if workers else float("nan"),
+                            oxigraph.memory_mib(), None, "(info; baseline: oxigraph serve)", None))
     finally:
-        kgbuild.stop()
+        for kgbuild in ours.values():
+            kgbuild.stop()
         oxigraph.stop()
     if rdflib_dist is not None:
         rows += bench_rdflib_endpoint(rdflib_dist, rdflib_size, raw)
     return rows, raw
+
+
+def bench_latencies(texts: dict[str, str], ours: dict, oxigraph, repeats: int, raw: dict) -> list[Row]:
+    """Each query on every kgbuild server and on oxigraph serve, asked in turns (query_bench.in_turns)."""
+    rows = []
+    latencies: dict[str, dict] = {}
+    for query, text in texts.items():
+        say(f"latency: {query}")
+        servers = (*ours.values(), oxigraph)
+        sides = [lambda server=server, text=text: query_bench.ask(server, text) for server in servers]
+        *figures, theirs = query_bench.in_turns(sides, repeats)
+        latencies[query] = {**dict(zip(ours, figures, strict=True)), "oxigraph": theirs}
+        for name, mine in zip(ours, figures, strict=True):
+            large = mine["bytes"] > 100_000 or query.endswith(("10k-rows", "10k-triples"))
+            limit = 1.15 if large else 1.5
+            ratio = mine["median"] / theirs["median"]
+            rows.append(Row(f"latency {query} ({'large' if large else 'small'}) [{name}], ms", mine["median"] * 1000,
+                            theirs["median"] * 1000, ratio, f"<= {limit}x oxigraph", ratio <= limit,
+                            spread=f"{mine['min'] * 1000:.1f}-{mine['max'] * 1000:.1f} / "
+                                   f"{theirs['min'] * 1000:.1f}-{theirs['max'] * 1000:.1f}"))
+    raw["latency"] = latencies
+    return rows
+
+
+def bench_throughput(texts: dict[str, str], ours: dict, oxigraph, raw: dict) -> list[Row]:
+    """8 clients for 5 s on each server in turn, oxigraph serve between each kgbuild turn and the next."""
+    analyst = [text for name, text in texts.items() if not name.startswith(("select-10k", "construct-10k"))]
+    rows = []
+    raw["throughput"] = {}
+    for name, kgbuild in ours.items():
+        say(f"throughput, 8 clients [{name}]")
+        mine = query_bench.throughput(kgbuild, analyst)
+        theirs = query_bench.throughput(oxigraph, analyst)
+        raw["throughput"][name] = {"kgbuild": mine, "oxigraph": theirs}
+        ratio = mine["per_second"] / theirs["per_second"]
+        rows.append(Row(f"throughput, 8 clients, analyst queries [{name}], req/s", mine["per_second"],
+                        theirs["per_second"], ratio, ">= 0.8x oxigraph", ratio >= 0.8,
+                        spread=f"failed: {mine['failed']} / {theirs['failed']}"
+                        if mine["failed"] or theirs["failed"] else ""))
+    return rows
 
 
 def bench_resource_pages(dist: Path, kgbuild, oxigraph, repeats: int, raw: dict) -> list[Row]:

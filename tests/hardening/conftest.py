@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kgbuild.config import SERVERS
+
 from . import observations
 from .serving import start_server, stop_server
 
@@ -20,10 +22,17 @@ def pytest_sessionfinish(session, exitstatus) -> None:
         observations.write_results()
 
 
+@pytest.fixture(scope="session", params=SERVERS)
+def server_kind(request) -> str:
+    """Each HTTP server `kgbuild serve` can run: every protection must hold under each."""
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def guarded(built, tmp_path_factory):
+def guarded(built, tmp_path_factory, server_kind):
     """The production server over the curated build, with small limits (serving.TEST_LIMITS)."""
-    running = start_server(built, tmp_path_factory.mktemp("guarded") / "server.log")
+    running = start_server(built, tmp_path_factory.mktemp(f"guarded-{server_kind}") / "server.log",
+                           server=server_kind)
     try:
         yield running
     finally:

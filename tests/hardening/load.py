@@ -28,6 +28,7 @@ from pathlib import Path
 import requests
 from requests.adapters import HTTPAdapter
 
+from kgbuild.config import SERVERS
 from tests.hardening.serving import rss_mib, start_server, stop_server
 
 REPO = Path(__file__).resolve().parents[2]
@@ -155,12 +156,12 @@ def idle_latency(root: str, count: int = 200) -> list[float]:
     return times
 
 
-def run_load(dist: Path, shape: Shape, log: Path) -> dict:
-    """Start the server over dist/, measure idle, then load it; return the figures."""
+def run_load(dist: Path, shape: Shape, log: Path, server_kind: str = "gunicorn") -> dict:
+    """Start the server (under server_kind) over dist/, measure idle, then load it; return the figures."""
     server = start_server(dist, log, {
         "KGBUILD_QUERY_TIMEOUT": str(shape.timeout), "KGBUILD_MAX_RESULT_ROWS": "1000000",
         "KGBUILD_MAX_RESULT_BYTES": str(256 * 1024 * 1024), "KGBUILD_CLIENT_CONCURRENCY": "5",
-        "KGBUILD_CLIENT_QUERY_SECONDS": "60"})
+        "KGBUILD_CLIENT_QUERY_SECONDS": "60"}, server=server_kind)
     peak = [0.0]
     sampling = threading.Event()
 
@@ -191,7 +192,7 @@ def run_load(dist: Path, shape: Shape, log: Path) -> dict:
     finally:
         stop_server(server.process)
     return {
-        "clients": shape.clients, "seconds": shape.seconds, "timeout_s": shape.timeout,
+        "server": server_kind, "clients": shape.clients, "seconds": shape.seconds, "timeout_s": shape.timeout,
         "requests": sum(tally.statuses.values()), "statuses": {str(k): v for k, v in sorted(tally.statuses.items())},
         "simple_query_ms": {"idle_p50": round(statistics.median(idle), 2), "idle_p99": round(percentile(idle, 0.99), 2),
                             "load_p50": round(percentile(tally.simple_ms, 0.5), 2),
@@ -208,11 +209,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="50 clients for 60 s (default: 10 for 10 s)")
     parser.add_argument("--dist", type=Path, default=REPO / "dist", help="the build to serve (default: dist/)")
+    parser.add_argument("--server", choices=SERVERS, default=SERVERS[0], help="the HTTP server (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=REPO / "bench-results" / "hardening-load.json")
     arguments = parser.parse_args(argv)
     shape = FULL if arguments.full else SHORT
     with tempfile.TemporaryDirectory() as scratch:
-        figures = run_load(arguments.dist, shape, Path(scratch) / "server.log")
+        figures = run_load(arguments.dist, shape, Path(scratch) / "server.log", arguments.server)
     arguments.out.parent.mkdir(parents=True, exist_ok=True)
     arguments.out.write_text(json.dumps(figures, indent=2) + "\n", "utf-8")
     print(json.dumps(figures, indent=2))

@@ -1,4 +1,4 @@
-"""The real server (gunicorn via serve()) on loopback with chosen limits, and what its processes use."""
+"""The real server (serve(), under gunicorn or granian) on loopback with chosen limits, and what its processes use."""
 
 from __future__ import annotations
 
@@ -32,14 +32,15 @@ class RunningServer(Server):
         return self.log.read_text("utf-8", "replace").splitlines() if self.log else []
 
 
-def start_server(dist: Path, log: Path, limits: dict[str, str] | None = None, workers: int = 2) -> RunningServer:
-    """Start serve() on a free port with the given KGBUILD_* limits; wait until it answers."""
+def start_server(dist: Path, log: Path, limits: dict[str, str] | None = None, workers: int = 2,
+                 server: str = "gunicorn") -> RunningServer:
+    """Start serve() under server on a free port with the given KGBUILD_* limits; wait until it answers."""
     port = free_port()
     env = {**os.environ, **TEST_LIMITS, **(limits or {})}
     code = ("import sys; from pathlib import Path; from kgbuild.web.server import serve; "
-            "serve(Path(sys.argv[1]), sys.argv[2], workers=int(sys.argv[3]))")
+            "serve(Path(sys.argv[1]), sys.argv[2], workers=int(sys.argv[3]), server=sys.argv[4])")
     with open(log, "wb") as out:
-        process = subprocess.Popen([sys.executable, "-c", code, str(dist), f"127.0.0.1:{port}", str(workers)],
+        process = subprocess.Popen([sys.executable, "-c", code, str(dist), f"127.0.0.1:{port}", str(workers), server],
                                    cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     root = f"http://127.0.0.1:{port}"
     try:

@@ -86,7 +86,7 @@ class Hammer:
 
 
 @pytest.mark.slow
-def test_builds_killed_at_ten_moments_leave_the_last_good_build_served(tmp_path):
+def test_builds_killed_at_ten_moments_leave_the_last_good_build_served(tmp_path, server_kind):
     facts = tmp_path / "facts"
     shutil.copytree(REAL_FACTS, facts)
     out = tmp_path / "dist"
@@ -95,7 +95,7 @@ def test_builds_killed_at_ten_moments_leave_the_last_good_build_served(tmp_path)
     full = time.monotonic() - started
     good = snapshot(out)
     first_id = good["->"].rsplit("/", 1)[-1]
-    server = start_server(out, tmp_path / "server.log", {"KGBUILD_MAX_RESULT_ROWS": "100000"})
+    server = start_server(out, tmp_path / "server.log", {"KGBUILD_MAX_RESULT_ROWS": "100000"}, server=server_kind)
     hammer = Hammer(server)
     change_a_label(facts)
     kills = 0

@@ -191,9 +191,9 @@ def test_the_dataset_s_own_graphs_stay_available_in_from(guarded):
     assert 0 < int(response.json()["results"]["bindings"][0]["n"]["value"]) < triples(guarded)
 
 
-def test_service_allow_list_lets_named_endpoints_through(built, tmp_path, listener):
+def test_service_allow_list_lets_named_endpoints_through(built, tmp_path, listener, server_kind):
     other = Listener()
-    server = start_server(built, tmp_path / "allow.log", {"KGBUILD_SERVICE_ALLOW": listener.url})
+    server = start_server(built, tmp_path / "allow.log", {"KGBUILD_SERVICE_ALLOW": listener.url}, server=server_kind)
     try:
         allowed = server.get("/sparql", params={"query": f"SELECT * {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"})
         refused = server.get("/sparql", params={"query": f"SELECT * {{ SERVICE <{other.url}> {{ ?s ?p ?o }} }}"})
@@ -248,7 +248,16 @@ def test_an_undeclared_oversized_body_is_cut_off_with_413(guarded):
     response = requests.post(guarded.sparql, data=chunks(), headers={"Content-Type": "application/sparql-query"},
                              timeout=10)
     assert response.status_code == 413
-    observe(AREA_SIZE, "2 MB query body, chunked (no Content-Length)", 1, "413")
+
+    def query_in_pieces():  # a query within the limit, chunked: it must run whole, not cut at a chunk
+        yield b"SELECT (COUNT(*) AS ?n) "
+        yield b"{ ?s ?p ?o } # " + b"x" * 100_000
+
+    whole = requests.post(guarded.sparql, data=query_in_pieces(),
+                          headers={"Content-Type": "application/sparql-query", **SRJ}, timeout=10)
+    assert whole.status_code == 200 and int(whole.json()["results"]["bindings"][0]["n"]["value"]) == triples(guarded)
+    observe(AREA_SIZE, "2 MB query body, chunked (no Content-Length); a short one chunked", 2,
+            "413; the short one answered whole")
 
 
 # -- runaway and huge queries --
@@ -319,9 +328,9 @@ def test_every_request_is_logged_with_client_query_hash_duration_and_outcome(gua
     assert any('"GET /id/organisation/cica"' in line for line in lines)
 
 
-def test_a_client_s_concurrent_queries_and_query_seconds_are_limited(built, tmp_path):
+def test_a_client_s_concurrent_queries_and_query_seconds_are_limited(built, tmp_path, server_kind):
     server = start_server(built, tmp_path / "limits.log",
-                          {"KGBUILD_CLIENT_CONCURRENCY": "2", "KGBUILD_CLIENT_QUERY_SECONDS": "3"})
+                          {"KGBUILD_CLIENT_CONCURRENCY": "2", "KGBUILD_CLIENT_QUERY_SECONDS": "3"}, server=server_kind)
     try:
         results: list[requests.Response] = []
 
@@ -341,6 +350,8 @@ def test_a_client_s_concurrent_queries_and_query_seconds_are_limited(built, tmp_
         spent = server.get("/sparql", params={"query": "ASK {}"})  # 4 s used of 3 a minute
         assert spent.status_code == 429 and int(spent.headers["Retry-After"]) >= 1
         assert "query-seconds" in spent.text
+        spoofed = server.get("/sparql", params={"query": "ASK {}"}, headers={"X-Forwarded-For": "198.51.100.7"})
+        assert spoofed.status_code == 429  # the peer's address counts, not one the client claims
         other = http.client.HTTPConnection("127.0.0.1", int(urlsplit(server.root).port), timeout=10,
                                            source_address=("127.0.0.2", 0))
         other.request("GET", "/sparql?query=ASK%7B%7D")
@@ -348,4 +359,4 @@ def test_a_client_s_concurrent_queries_and_query_seconds_are_limited(built, tmp_
     finally:
         stop_server(server.process)
     observe(AREA_RUNAWAY, "3 runaway queries at once from one client (limit 2), then one more (3 s a minute)", 4,
-            "429 with Retry-After for the third and the fourth; another client unaffected")
+            "429 with Retry-After for the third and the fourth (X-Forwarded-For ignored); another client unaffected")

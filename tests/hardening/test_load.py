@@ -10,8 +10,8 @@ from .observations import observe
 
 
 @pytest.mark.slow
-def test_under_load_runaways_time_out_and_nothing_else_fails(built, tmp_path):
-    figures = run_load(built, SHORT, tmp_path / "server.log")
+def test_under_load_runaways_time_out_and_nothing_else_fails(built, tmp_path, server_kind):
+    figures = run_load(built, SHORT, tmp_path / "server.log", server_kind)
     assert figures["unexpected_count"] == 0, figures["unexpected"]
     assert figures["runaways"] == {"503": figures["runaways"].get("503", 0)} and figures["runaways"]["503"] >= 3
     assert figures["answers_after"] == 200

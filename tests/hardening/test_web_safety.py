@@ -146,7 +146,7 @@ def test_an_unexpected_error_is_a_generic_500_with_a_request_id(app_with_a_bug, 
     observe(AREA, "an unexpected exception in a view", 2, "500 with a request id; the trace goes to the log only")
 
 
-def test_a_vanished_build_is_a_503_that_names_no_path(built, tmp_path):
+def test_a_vanished_build_is_a_503_that_names_no_path(built, tmp_path, server_kind):
     import os
     import shutil
 
@@ -155,7 +155,7 @@ def test_a_vanished_build_is_a_503_that_names_no_path(built, tmp_path):
     shutil.copytree(built.resolve(), tmp_path / "builds" / "one")
     dist = tmp_path / "dist"
     dist.symlink_to(tmp_path / "builds" / "one")
-    server = start_server(dist, tmp_path / "server.log")
+    server = start_server(dist, tmp_path / "server.log", server=server_kind)
     try:
         link = tmp_path / "dist.new"
         link.symlink_to(tmp_path / "builds" / "gone")

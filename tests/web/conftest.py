@@ -93,7 +93,7 @@ def hostile_dist(tmp_path_factory) -> Path:
 def start_gunicorn(dist: Path, workers: int = 2) -> tuple[subprocess.Popen, str]:
     port = free_port()
     code = ("import sys; from pathlib import Path; from kgbuild.web.server import serve; "
-            "serve(Path(sys.argv[1]), sys.argv[2], workers=int(sys.argv[3]))")
+            "serve(Path(sys.argv[1]), sys.argv[2], workers=int(sys.argv[3]), server='gunicorn')")
     process = subprocess.Popen(
         [sys.executable, "-c", code, str(dist), f"127.0.0.1:{port}", str(workers)],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

@@ -1,8 +1,8 @@
 """Serve -> the limits that make the endpoint safe to expose: their settings and the statuses they answer with.
 
 Query time (503), per-client limits (429 with Retry-After), busy query processes (503), request
-bodies (413). Every value comes from the settings (KGBUILD_QUERY_TIMEOUT ...) unless the app's
-overrides name it.
+bodies (413), request lines and headers (414, 431: guards/requesthead.py). Every value comes from
+the settings (KGBUILD_QUERY_TIMEOUT ...) unless the app's overrides name it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ...queryrun.pool import PoolBusy
 from ...queryrun.querytext import allowed_services
 from ..errors import error_response
 from .limits import TooManyQueries
+from .requesthead import check_request_head
 from .requestlog import set_outcome
 
 
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
     if isinstance(app.config["KGBUILD_SERVICE_ALLOW"], str):
         app.config["KGBUILD_SERVICE_ALLOW"] = allowed_services(app.config["KGBUILD_SERVICE_ALLOW"])
 
+    app.before_request(_bound_head)
     app.before_request(_bound_streamed_body)
 
     @app.errorhandler(QueryTimeout)
@@ -63,6 +65,11 @@ def init_app(app: Flask) -> None:
 def _error(status: int, message: str, headers: dict[str, str], outcome: str) -> Response:
     set_outcome(outcome)
     return error_response(status, message, headers)
+
+
+def _bound_head() -> None:
+    """414 / 431 for a request line or headers past the limits (gunicorn refuses them before this)."""
+    check_request_head(request.environ)
 
 
 def _bound_streamed_body() -> None:

@@ -122,12 +122,17 @@ def _job_message(job: QueryJob, variant: str, build: Store) -> dict[str, Any]:
     return {
         "text": job.text, "substitutions": dict(job.substitutions) if job.substitutions else None,
         "default_graph": job.default_graph, "named_graphs": job.named_graphs,
-        "formats": _negotiated(request.headers.get("Accept"), request.values.get("format")),
+        "formats": _negotiated(request.headers.get("Accept"), _parameters().get("format")),
         "variant": variant, "head_only": request.method == "HEAD", "prefixes": _prefixes(build),
         "if_none_match": (["*"] if matches.star_tag else sorted(matches.as_set())) if matches else [],
         "max_rows": config["KGBUILD_MAX_RESULT_ROWS"], "max_bytes": config["KGBUILD_MAX_RESULT_BYTES"],
         "html_rows": HTML_ROW_LIMIT,
     }
+
+
+def _parameters():
+    """The request's parameters: a GET's from its URL alone (request.values would parse a body too)."""
+    return request.args if request.method in ("GET", "HEAD") else request.values
 
 
 @lru_cache(maxsize=256)  # the same few Accept headers come again and again
