@@ -70,4 +70,4 @@ ui:  ## the query UI's assets (YASGUI, pinned in package.json) into node_modules
 	@if [ -f $(YASGUI_JS) ]; then mkdir -p $(YASGUI_PKG) && cp $(YASGUI_JS) $(YASGUI_CSS) $(YASGUI_PKG)/; fi
 
 clean:
-	rm -rf $(VENV) $(DIST) .dist.builds
+	rm -rf $(VENV) $(DIST) .dist.builds .dist.cache

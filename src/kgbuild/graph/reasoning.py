@@ -25,10 +25,16 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from ..facts import Origin
+from .answercache import AnswerCache, question_key
 from .ntriples import Triple, nt_term, nt_triples, to_graph
 
 # HermiT accepts only the OWL 2 datatype map, which has neither xsd:date nor rdf:langString.
 OUTSIDE_OWL2_DATATYPES = {XSD.date, XSD.gYear, XSD.gYearMonth, RDF.langString}
+
+
+CONSISTENT, INCONSISTENT = "consistent", "inconsistent"  # first line of a cached answer
+
+KnownTypes = set[tuple[str, str]]  # (resource, class) as N-Triples terms
 
 
 class ReasonerError(Exception):
@@ -50,20 +56,24 @@ def _java_available() -> None:
                             "install it with `apt-get install default-jre-headless` (Debian/Ubuntu) and build again")
 
 
-def _is_consistent(ontology: Graph, facts: Graph, workdir: Path) -> tuple[bool, Graph]:
-    """Run HermiT over ontology + facts; return (consistent?, every rdf:type it knows afterwards)."""
-    import owlready2  # slow to import; only the build needs it
+def _is_consistent(
+    ontology: Graph, facts: Graph, workdir: Path, cache: AnswerCache | None = None
+) -> tuple[bool, KnownTypes]:
+    """Run HermiT over ontology + facts; return (consistent?, every (resource, class) it knows afterwards).
 
-    reasoner_input = Graph()
-    for subject, predicate, value in ontology:
-        if isinstance(value, Literal) and (value.language or value.datatype in OUTSIDE_OWL2_DATATYPES):
-            continue  # labels and dates of background facts: no class inference, and HermiT refuses them
-        reasoner_input.add((subject, predicate, RDFS.Literal if value in OUTSIDE_OWL2_DATATYPES else value))
-    for triple in facts:
-        value = triple[2]
-        if isinstance(value, Literal) and (value.language or value.datatype in OUTSIDE_OWL2_DATATYPES):
-            continue  # dates and tagged text carry no class inference; SHACL checks their datatypes
-        reasoner_input.add(triple)
+    With a cache, HermiT runs only for a question it has not answered before: the key is what HermiT
+    would read (so an edited label or date, which it never sees, still finds the answer) and the
+    owlready2 release that carries HermiT.
+    """
+    reasoner_input = _reasoner_input(ontology, facts)
+    key = _question(reasoner_input) if cache is not None else ""
+    if cache is not None:
+        answer = _decoded(cache.read(key))
+        if answer is not None:
+            return answer
+    _java_available()
+    import owlready2  # slow to import; only the build needs it, and only when the cache has no answer
+
     # Our IRIs are unique names: tell HermiT, so functional-property clashes show. Only where a clash
     # can happen (two values of one functional property): one AllDifferent over every individual costs
     # HermiT time quadratic in their number, minutes at a few thousand.
@@ -80,14 +90,60 @@ def _is_consistent(ontology: Graph, facts: Graph, workdir: Path) -> tuple[bool, 
     try:
         owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
     except owlready2.OwlReadyInconsistentOntologyError:
-        return False, Graph()
+        answer = (False, set())
     except owlready2.OwlReadyJavaError as error:
         raise ReasonerError(f"HermiT failed: {str(error).strip()[:400]}") from None
-    known_types = Graph()
-    for subject, _, cls in world.as_rdflib_graph().triples((None, RDF.type, None)):
-        if isinstance(subject, URIRef) and isinstance(cls, URIRef):
-            known_types.add((subject, RDF.type, cls))
-    return True, known_types
+    else:
+        answer = (True, {(nt_term(subject), nt_term(cls))
+                         for subject, _, cls in world.as_rdflib_graph().triples((None, RDF.type, None))
+                         if isinstance(subject, URIRef) and isinstance(cls, URIRef)})
+    if cache is not None:
+        cache.write(key, _encoded(answer))
+    return answer
+
+
+def _reasoner_input(ontology: Graph, facts: Graph) -> Graph:
+    """What HermiT reads of the ontology and the facts: all but tagged text and dates."""
+    reasoner_input = Graph()
+    for subject, predicate, value in ontology:
+        if isinstance(value, Literal) and (value.language or value.datatype in OUTSIDE_OWL2_DATATYPES):
+            continue  # labels and dates of background facts: no class inference, and HermiT refuses them
+        reasoner_input.add((subject, predicate, RDFS.Literal if value in OUTSIDE_OWL2_DATATYPES else value))
+    for triple in facts:
+        value = triple[2]
+        if isinstance(value, Literal) and (value.language or value.datatype in OUTSIDE_OWL2_DATATYPES):
+            continue  # dates and tagged text carry no class inference; SHACL checks their datatypes
+        reasoner_input.add(triple)
+    return reasoner_input
+
+
+def _question(reasoner_input: Graph) -> str:
+    """The cache key of HermiT's answer: its input as sorted N-Triples lines, the reasoner's release and
+    how it is asked. (The AllDifferent axioms are left out: they follow from the input.)"""
+    from importlib.metadata import version  # already loaded by the build's other imports
+
+    lines = sorted(f"{s} {p} {o} ." for s, p, o in nt_triples(reasoner_input))
+    return question_key(b"HermiT, infer_property_values=False", f"owlready2 {version('owlready2')}".encode(),
+                        "\n".join(lines).encode("utf-8"))
+
+
+def _encoded(answer: tuple[bool, KnownTypes]) -> bytes:
+    consistent, known_types = answer
+    lines = [CONSISTENT if consistent else INCONSISTENT, *(f"{subject} {cls}" for subject, cls in sorted(known_types))]
+    return "\n".join(lines).encode("utf-8")
+
+
+def _decoded(entry: bytes | None) -> tuple[bool, KnownTypes] | None:
+    """An answer read back from the cache, or None for none (or for one this code did not write)."""
+    if entry is None:
+        return None
+    first, *rest = entry.decode("utf-8", "replace").split("\n")
+    if first not in (CONSISTENT, INCONSISTENT):
+        return None
+    pairs = [tuple(line.split(" ")) for line in rest]
+    if any(len(pair) != 2 or not all(term.startswith("<") and term.endswith(">") for term in pair) for pair in pairs):
+        return None
+    return first == CONSISTENT, {(subject, cls) for subject, cls in pairs}
 
 
 def _clashing_values(ontology: Graph, facts: Graph) -> list[list[URIRef]]:
@@ -219,28 +275,31 @@ def summarise(triples: list[Triple], constants: set[str], rdf_type: str,
 
 
 def infer_types_of(
-    ontology: Graph, triples: list[Triple], origin_of: Callable[[Triple], Origin | None]
+    ontology: Graph,
+    triples: list[Triple],
+    origin_of: Callable[[Triple], Origin | None],
+    cache: AnswerCache | None = None,
 ) -> list[Triple]:
     """Types HermiT infers for the facts' resources that the facts do not state, by way of a summary.
 
     `origin_of` gives the record behind a triple (None: no record); it is asked only when the facts
-    are inconsistent.
+    are inconsistent. With a cache, HermiT's answer to a summary it has seen before is read back (see
+    _is_consistent).
 
     :raises Inconsistent: naming the records that together contradict the ontology.
     :raises ReasonerError: when HermiT cannot run.
     """
-    _java_available()
     rdf_type = nt_term(RDF.type)
     constants = {nt_term(term) for term in ontology.subjects() if isinstance(term, URIRef)}
     summary, representative = summarise(triples, constants, rdf_type, linked_properties(ontology))
     summary_graph = to_graph(summary)
     with tempfile.TemporaryDirectory(prefix="kgbuild-reasoner-") as tmp:
-        consistent, known_types = _is_consistent(ontology, summary_graph, Path(tmp))
+        consistent, known_types = _is_consistent(ontology, summary_graph, Path(tmp), cache)
         if not consistent:
             groups = _groups(summary, origin_of)
             background = groups.pop(None, Graph())  # triples no YAML line wrote (ISO names): always in
             by_record = {origin: graph for origin, graph in groups.items() if origin is not None}
-            culprits = minimal_conflict(ontology + background, by_record, Path(tmp))
+            culprits = minimal_conflict(ontology + background, by_record, Path(tmp), cache)
             subjects = {s for origin in culprits for s in by_record[origin].subjects()}
             # rdflib's terms order (by kind, then text); its stubs type subjects() as Node, which has no order
             raise Inconsistent(sorted(culprits), sorted(subjects))  # type: ignore[type-var]
@@ -248,8 +307,7 @@ def infer_types_of(
     asserted_types = {(subject, value) for subject, predicate, value in triples if predicate == rdf_type}
     skip = {nt_term(OWL.NamedIndividual), nt_term(OWL.Thing)}
     inferred_for: dict[str, list[str]] = {}
-    for subject, _, cls in known_types:
-        subject_term, class_term = nt_term(subject), nt_term(cls)
+    for subject_term, class_term in known_types:
         if class_term not in skip and (subject_term, class_term) not in asserted_types:
             inferred_for.setdefault(subject_term, []).append(class_term)
     inferred: list[Triple] = []
@@ -268,7 +326,9 @@ def _groups(summary: list[Triple], origin_of: Callable[[Triple], Origin | None])
     return {origin: to_graph(group) for origin, group in by_origin.items()}
 
 
-def minimal_conflict(ontology: Graph, groups: dict[Origin, Graph], workdir: Path) -> list[Origin]:
+def minimal_conflict(
+    ontology: Graph, groups: dict[Origin, Graph], workdir: Path, cache: AnswerCache | None = None
+) -> list[Origin]:
     """The smallest set of records whose triples, with the ontology, are inconsistent (QuickXplain).
 
     Costs about 2k·log(n/k) reasoner runs for k culprits among n records: only ever paid on failure.
@@ -278,7 +338,7 @@ def minimal_conflict(ontology: Graph, groups: dict[Origin, Graph], workdir: Path
         for origin in origins:
             for triple in groups[origin]:
                 merged.add(triple)
-        return not _is_consistent(ontology, merged, workdir)[0]
+        return not _is_consistent(ontology, merged, workdir, cache)[0]
 
     def explain(background: list[Origin], has_delta: bool, candidates: list[Origin]) -> list[Origin]:
         if has_delta and inconsistent(background):
