@@ -10,7 +10,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from ..config import settings
-from . import changes, dataset, dumps, linkeddata, pages, queries, sparql, ui
+from . import changes, dataset, dumps, linkeddata, livereload, pages, queries, sparql, ui
 from .errors import error_response
 from .guards import requestlog, safety
 from .protocol import headers
@@ -29,6 +29,7 @@ def create_app(dist: Path | None = None, overrides: Mapping[str, object] | None 
     headers.init_app(app)
     for blueprint in (sparql.bp, linkeddata.bp, dumps.bp, changes.bp, queries.bp, pages.bp, ui.bp):
         app.register_blueprint(blueprint)
+    livereload.init_app(app)  # only in watch mode (kgbuild serve --watch)
     _register_error_handlers(app)
     safety.init_app(app)  # limits and their statuses (docs/hardening.md)
     requestlog.init_app(app)  # after the handlers above: its 500 body replaces theirs; it answers StoreError

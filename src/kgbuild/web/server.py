@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
@@ -25,9 +26,10 @@ MAX_HEADERS = 100
 class KgbuildServer(BaseApplication):
     """gunicorn run from Python: our settings, our app, no command line of its own."""
 
-    def __init__(self, dist: Path, options: dict[str, object]) -> None:
+    def __init__(self, dist: Path, options: dict[str, object], overrides: Mapping[str, object] | None = None) -> None:
         self.dist = dist
         self.options = options
+        self.overrides = overrides
         super().__init__()
 
     def load_config(self) -> None:
@@ -36,7 +38,7 @@ class KgbuildServer(BaseApplication):
                 self.cfg.set(key, value)
 
     def load(self):
-        return create_app(dist=self.dist)
+        return create_app(dist=self.dist, overrides=self.overrides)
 
 
 def _open_in_worker(worker) -> None:
@@ -101,11 +103,19 @@ def _check_build(dist: Path) -> None:
                          f"rebuild it with `kgbuild build --out {dist}`")
 
 
-def serve(dist: Path, bind: str = "127.0.0.1:8000", workers: int = 2, threads: int | None = None) -> None:
+def serve(
+    dist: Path,
+    bind: str = "127.0.0.1:8000",
+    workers: int = 2,
+    threads: int | None = None,
+    overrides: Mapping[str, object] | None = None,
+    on_exit: Callable[[], None] | None = None,
+) -> None:
     """Serve dist/ on bind (HOST:PORT) with gunicorn until stopped.
 
     Each worker has `threads` threads (default: one per query process, query_processes), so a
-    request never waits for a query process another thread of its worker does not hold.
+    request never waits for a query process another thread of its worker does not hold. overrides
+    go to create_app (watch mode sets livereload's); on_exit runs as the server stops.
 
     :raises StoreError: dist/ holds no readable build (the message says to run `kgbuild build`).
     """
@@ -130,4 +140,6 @@ def serve(dist: Path, bind: str = "127.0.0.1:8000", workers: int = 2, threads: i
         "worker_exit": _stop_query_processes,
         "proc_name": "kgbuild-serve",
     }
-    KgbuildServer(dist, options).run()
+    if on_exit is not None:
+        options["on_exit"] = lambda server: on_exit()
+    KgbuildServer(dist, options, overrides).run()
