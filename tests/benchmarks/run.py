@@ -8,7 +8,8 @@ Settings (environment):
   BENCH_RDFLIB_CAP (seconds one rdflib query may take, default 30);
 - BENCH_DIST (queries only, on that built dist, labelled with the last of BENCH_SIZES);
 - BENCH_RESULTS (where the report goes, default bench-results/);
-- BENCH_SHACL=0 skips the SHACL engines (shacl_bench.py, with its own BENCH_SHACL_* settings).
+- BENCH_SHACL=0 skips the SHACL engines (shacl_bench.py, with its own BENCH_SHACL_* settings);
+- BENCH_LOOP=0 skips the maintainer's loop (loop_bench.py: the curated build, serve --watch; BENCH_LOOP_REPEATS).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import build_bench, query_bench, shacl_bench
+from . import build_bench, loop_bench, query_bench, shacl_bench
 from .generate import generate
 from .report import Row, write_report
 
@@ -258,6 +259,9 @@ def main() -> None:
         rows, raw, dists = [], {}, {sizes[-1]: Path(os.environ["BENCH_DIST"])}
     else:
         rows, raw, dists = bench_builds(sizes, seed)
+    if os.environ.get("BENCH_LOOP", "1") != "0" and not os.environ.get("BENCH_DIST"):
+        loop_rows, raw["loop"] = loop_bench.bench(WORK)
+        rows += loop_rows
     if os.environ.get("BENCH_SHACL", "1") != "0" and not os.environ.get("BENCH_DIST"):
         shacl_rows, raw["shacl"] = shacl_bench.bench(sizes, WORK, SIZES, seed)
         rows += shacl_rows
