@@ -18,9 +18,11 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
+from kgbuild.cli import cli
 from kgbuild.web import create_app
 
 from ..conftest import REAL_FACTS, ROOT
+from ..test_imports import modules_loaded_by, not_for_servers
 from ..web.conftest import free_port
 from ..web.test_browser import browser  # noqa: F401 - the fixture: Debian's chromium under Playwright
 
@@ -158,6 +160,34 @@ def test_a_plain_server_has_no_watch_events_and_no_script(watching):
     finally:
         http.shutdown()
         thread.join(timeout=10)
+
+
+def test_the_serving_process_of_watch_mode_loads_no_build():
+    assert not_for_servers(modules_loaded_by("import kgbuild.watch, kgbuild.web.server")) == []
+
+
+def test_a_first_build_that_fails_with_nothing_to_serve_says_where_and_stops(real_facts_copy, tmp_path):
+    cica = real_facts_copy / "cica.yaml"
+    text = cica.read_text("utf-8").replace(FOUNDED, MISTAKE)
+    cica.write_text(text, "utf-8")
+    line = text.splitlines().index(MISTAKE.rstrip("\n")) + 1
+    done = subprocess.run(
+        [sys.executable, "-c", "from kgbuild.cli import cli; cli()", "serve", "--watch", "--facts",
+         str(real_facts_copy), "--dist", str(tmp_path / "dist"), "--bind", f"127.0.0.1:{free_port()}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE,
+    )
+    assert done.returncode == 1
+    assert f"{cica}:{line}: " in done.stderr
+    assert "Error: no build to serve" in done.stderr
+    assert not watchers_of(real_facts_copy)
+
+
+@pytest.mark.parametrize("arguments", [["--watch", "--workers", "2"], ["--watch", "--backend", "http://127.0.0.1:9/"],
+                                       ["--facts", "facts"]])
+def test_options_that_do_not_go_with_watch_mode_are_refused(runner, arguments):
+    result = runner.invoke(cli, ["serve", *arguments])
+    assert result.exit_code == 2
+    assert "--watch" in result.output
 
 
 def test_stopping_the_server_stops_the_watcher(watching):  # last: it ends the module's server
