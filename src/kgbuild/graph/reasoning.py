@@ -10,7 +10,8 @@ resource's inferred types follow from its own statements and its neighbours' ass
 ranges, sub-classes, disjointness, functional properties, someValuesFrom over an asserted class — all
 kgbuild.ttl uses). Everything HermiT infers from a subset of the facts also follows from all of them,
 so the summary never infers a wrong type; an inconsistency is pinned on records by QuickXplain over the
-summary's statements only.
+summary's statements only. HermiT's answers are kept (answercache.py) under a hash of exactly what it
+reads, so an edit to a label, a date or a note, which it never sees, is answered without Java.
 """
 
 from __future__ import annotations
