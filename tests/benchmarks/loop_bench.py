@@ -16,8 +16,6 @@ import json
 import os
 import resource
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +25,8 @@ from pathlib import Path
 
 import requests
 
+from ..hardening.serving import stop_server
+from ..web.conftest import free_port
 from .report import Row, table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,12 +103,6 @@ class _Events:
         self._response.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _served_build(root: str) -> str:
     try:
         return requests.get(root + PAGE, timeout=10).headers.get("ETag", "").strip('"').split(".")[0]
@@ -132,7 +126,7 @@ def bench_watch(work: Path, repeats: int) -> tuple[dict[str, list[float]], dict]
     shutil.rmtree(folder, ignore_errors=True)
     facts = folder / "facts"
     shutil.copytree(ROOT / "facts", facts)
-    root = f"http://127.0.0.1:{_free_port()}"
+    root = f"http://127.0.0.1:{free_port()}"
     log = (folder / "serve.log").open("wb")
     server = subprocess.Popen([*KGBUILD, "serve", "--watch", "--facts", str(facts), "--dist", str(folder / "dist"),
                                "--bind", root.removeprefix("http://")], cwd=ROOT, stdout=log, stderr=log)
@@ -156,11 +150,7 @@ def bench_watch(work: Path, repeats: int) -> tuple[dict[str, list[float]], dict]
             before = after
         events.close()
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
         log.close()
     return {"served": served, "told": told}, {"served": served, "told": told}
 

@@ -22,6 +22,7 @@ from kgbuild.cli import cli
 from kgbuild.web import create_app
 
 from ..conftest import REAL_FACTS, ROOT
+from ..hardening.serving import stop_server
 from ..test_imports import modules_loaded_by, not_for_servers
 from ..web.conftest import free_port
 from ..web.test_browser import browser  # noqa: F401 - the fixture: Debian's chromium under Playwright
@@ -105,12 +106,7 @@ def watching(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Watching]:
         assert process.poll() is None, watching.printed()
         yield watching
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_server(process)
 
 
 @pytest.mark.browser
