@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
@@ -31,6 +31,8 @@ from .ntriples import Triple, nt_term, nt_triples, to_graph
 
 # HermiT accepts only the OWL 2 datatype map, which has neither xsd:date nor rdf:langString.
 OUTSIDE_OWL2_DATATYPES = {XSD.date, XSD.gYear, XSD.gYearMonth, RDF.langString}
+NT_OUTSIDE_OWL2_DATATYPES = {nt_term(datatype) for datatype in OUTSIDE_OWL2_DATATYPES}
+NT_RDFS_LITERAL = nt_term(RDFS.Literal)
 
 
 CONSISTENT, INCONSISTENT = "consistent", "inconsistent"  # first line of a cached answer
@@ -58,7 +60,7 @@ def _java_available() -> None:
 
 
 def _is_consistent(
-    ontology: Graph, facts: Graph, workdir: Path, cache: AnswerCache | None = None
+    ontology: Graph, facts: list[Triple], workdir: Path, cache: AnswerCache | None = None
 ) -> tuple[bool, KnownTypes]:
     """Run HermiT over ontology + facts; return (consistent?, every (resource, class) it knows afterwards).
 
@@ -78,14 +80,15 @@ def _is_consistent(
     # Our IRIs are unique names: tell HermiT, so functional-property clashes show. Only where a clash
     # can happen (two values of one functional property): one AllDifferent over every individual costs
     # HermiT time quadratic in their number, minutes at a few thousand.
+    reasoner_graph = to_graph(reasoner_input)
     for group in _clashing_values(ontology, facts):
         different = BNode()
-        reasoner_input.add((different, RDF.type, OWL.AllDifferent))
+        reasoner_graph.add((different, RDF.type, OWL.AllDifferent))
         members = BNode()
-        Collection(reasoner_input, members, [*group])
-        reasoner_input.add((different, OWL.distinctMembers, members))
+        Collection(reasoner_graph, members, [*group])
+        reasoner_graph.add((different, OWL.distinctMembers, members))
     path = workdir / "reasoner-input.nt"
-    reasoner_input.serialize(path, format="nt", encoding="utf-8")
+    reasoner_graph.serialize(path, format="nt", encoding="utf-8")
     world = owlready2.World()
     world.get_ontology(path.as_uri()).load(format="ntriples")
     try:
@@ -103,29 +106,35 @@ def _is_consistent(
     return answer
 
 
-def _reasoner_input(ontology: Graph, facts: Graph) -> Graph:
-    """What HermiT reads of the ontology and the facts: all but tagged text and dates."""
-    reasoner_input = Graph()
-    for subject, predicate, value in ontology:
-        if isinstance(value, Literal) and (value.language or value.datatype in OUTSIDE_OWL2_DATATYPES):
-            continue  # labels and dates of background facts: no class inference, and HermiT refuses them
-        reasoner_input.add((subject, predicate, RDFS.Literal if value in OUTSIDE_OWL2_DATATYPES else value))
+def _reasoner_input(ontology: Graph, facts: list[Triple]) -> list[Triple]:
+    """What HermiT reads of the ontology and the facts, as sorted N-Triples terms: all but tagged text and
+    dates, which carry no class inference (SHACL checks their datatypes) and which HermiT refuses."""
+    kept: dict[Triple, None] = {}
+    for subject, predicate, value in nt_triples(ontology):
+        if not _outside_owl2(value):
+            kept[(subject, predicate, NT_RDFS_LITERAL if value in NT_OUTSIDE_OWL2_DATATYPES else value)] = None
     for triple in facts:
-        value = triple[2]
-        if isinstance(value, Literal) and (value.language or value.datatype in OUTSIDE_OWL2_DATATYPES):
-            continue  # dates and tagged text carry no class inference; SHACL checks their datatypes
-        reasoner_input.add(triple)
-    return reasoner_input
+        if not _outside_owl2(triple[2]):
+            kept[triple] = None
+    return sorted(kept)
 
 
-def _question(reasoner_input: Graph) -> str:
+def _outside_owl2(term: str) -> bool:
+    """A literal with a language tag or of a datatype outside the OWL 2 datatype map."""
+    if not _is_literal(term):
+        return False
+    suffix = term[term.rindex('"') + 1:]  # '@en', '^^<...#date>', or '' for xsd:string
+    return suffix.startswith("@") or suffix.removeprefix("^^") in NT_OUTSIDE_OWL2_DATATYPES
+
+
+def _question(reasoner_input: list[Triple]) -> str:
     """The cache key of HermiT's answer: its input as sorted N-Triples lines, the reasoner's release and
     how it is asked. (The AllDifferent axioms are left out: they follow from the input.)"""
     from importlib.metadata import version  # already loaded by the build's other imports
 
-    lines = sorted(f"{s} {p} {o} ." for s, p, o in nt_triples(reasoner_input))
+    lines = "\n".join(f"{s} {p} {o} ." for s, p, o in reasoner_input)
     return question_key(b"HermiT, infer_property_values=False", f"owlready2 {version('owlready2')}".encode(),
-                        "\n".join(lines).encode("utf-8"))
+                        lines.encode("utf-8"))
 
 
 def _encoded(answer: tuple[bool, KnownTypes]) -> bytes:
@@ -147,18 +156,18 @@ def _decoded(entry: bytes | None) -> tuple[bool, KnownTypes] | None:
     return first == CONSISTENT, {(subject, cls) for subject, cls in pairs}
 
 
-def _clashing_values(ontology: Graph, facts: Graph) -> list[list[URIRef]]:
+def _clashing_values(ontology: Graph, facts: list[Triple]) -> list[list[URIRef]]:
     """Sets of named individuals that one functional property gives one subject (or an inverse-functional
     property one value): the only places where the unique-name assumption changes the answer."""
-    functional = set(ontology.subjects(RDF.type, OWL.FunctionalProperty))
-    inverse_functional = set(ontology.subjects(RDF.type, OWL.InverseFunctionalProperty))
-    values: dict[tuple, set[URIRef]] = {}
+    functional = {nt_term(term) for term in ontology.subjects(RDF.type, OWL.FunctionalProperty)}
+    inverse_functional = {nt_term(term) for term in ontology.subjects(RDF.type, OWL.InverseFunctionalProperty)}
+    values: dict[tuple, set[str]] = {}
     for subject, predicate, value in facts:
-        if predicate in functional and isinstance(value, URIRef):
+        if predicate in functional and value.startswith("<"):
             values.setdefault((subject, predicate), set()).add(value)
-        if predicate in inverse_functional and isinstance(subject, URIRef):
+        if predicate in inverse_functional and subject.startswith("<"):
             values.setdefault((predicate, value), set()).add(subject)
-    return [sorted(group) for group in values.values() if len(group) > 1]
+    return [[URIRef(term[1:-1]) for term in sorted(group)] for group in values.values() if len(group) > 1]
 
 
 def infer_types(ontology: Graph, facts: Graph, explain: Callable[[], dict[Origin | None, Graph]]) -> Graph:
@@ -293,9 +302,8 @@ def infer_types_of(
     rdf_type = nt_term(RDF.type)
     constants = {nt_term(term) for term in ontology.subjects() if isinstance(term, URIRef)}
     summary, representative = summarise(triples, constants, rdf_type, linked_properties(ontology))
-    summary_graph = to_graph(summary)
     with tempfile.TemporaryDirectory(prefix="kgbuild-reasoner-") as tmp:
-        consistent, known_types = _is_consistent(ontology, summary_graph, Path(tmp), cache)
+        consistent, known_types = _is_consistent(ontology, summary, Path(tmp), cache)
         if not consistent:
             groups = _groups(summary, origin_of)
             background = groups.pop(None, Graph())  # triples no YAML line wrote (ISO names): always in
@@ -339,7 +347,7 @@ def minimal_conflict(
         for origin in origins:
             for triple in groups[origin]:
                 merged.add(triple)
-        return not _is_consistent(ontology, merged, workdir, cache)[0]
+        return not _is_consistent(ontology, nt_triples(merged), workdir, cache)[0]
 
     def explain(background: list[Origin], has_delta: bool, candidates: list[Origin]) -> list[Origin]:
         if has_delta and inconsistent(background):
