@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kgbuild.graph.answercache import cache_folder
+from kgbuild.graph.answercache import KEEP, AnswerCache, cache_folder
 from kgbuild.graph.build import build
 from kgbuild.graph.reasoning import ReasonerError
 
@@ -94,3 +94,22 @@ def test_a_damaged_entry_is_ignored_and_written_again(warm, tmp_path, monkeypatc
     rebuilt = build(SMALL_FACTS, out, ONTOLOGY, QUERIES).out  # HermiT runs, and files its answer afresh
     assert files_of(rebuilt) == files_of(warm)
     assert entry.read_bytes() == whole
+
+
+def test_a_cache_that_cannot_be_written_never_fails_a_build(warm, tmp_path):
+    out = tmp_path / "dist"
+    cache_folder(out).write_text("a file where the cache folder would go\n", "utf-8")
+    built = build(SMALL_FACTS, out, ONTOLOGY, QUERIES).out
+    assert files_of(built) == files_of(warm)
+
+
+def test_the_cache_keeps_the_most_recently_used_answers(tmp_path):
+    answers = AnswerCache(tmp_path, "reasoner")
+    answers.write("first", b"the first answer")
+    for number in range(KEEP + 8):
+        if number % 4 == 0:
+            assert answers.read("first") == b"the first answer"  # in use: kept
+        answers.write(f"other-{number}", f"answer {number}".encode())
+    kept = sorted(path.name for path in (tmp_path / "reasoner").iterdir())
+    assert len(kept) == KEEP
+    assert "first" in kept and "other-0" not in kept and f"other-{KEEP + 7}" in kept

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import time
 import uuid
 from pathlib import Path
 
@@ -51,7 +52,7 @@ class AnswerCache:
         if head != HEADER + hashlib.sha256(answer).hexdigest().encode():
             return None
         with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: pruned last
+            _touch(path)  # recently used: pruned last
         return answer
 
     def write(self, key: str, answer: bytes) -> None:
@@ -62,12 +63,21 @@ class AnswerCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             aside.write_bytes(entry)
             os.replace(aside, self.folder / key)
+            _touch(self.folder / key)
             self._prune()
         except OSError:  # read-only or full disk: the build goes on, uncached
             with contextlib.suppress(OSError):
                 aside.unlink(missing_ok=True)
 
     def _prune(self) -> None:
-        entries = sorted(self.folder.iterdir(), key=lambda path: path.stat().st_mtime, reverse=True)
+        """Forget all but the KEEP most recently used entries."""
+        entries = sorted(self.folder.iterdir(), key=lambda path: path.stat().st_mtime_ns, reverse=True)
         for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
+
+
+def _touch(path: Path) -> None:
+    """Stamp path with the clock to the nanosecond: a file system's own stamps can be a few milliseconds
+    coarse, too coarse to order answers written one after another."""
+    now = time.time_ns()
+    os.utime(path, ns=(now, now))
