@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -89,8 +90,12 @@ def build_in_child(watched: Watched) -> Outcome:
         os.close(read_end)
         status = 0
         try:
-            os.write(write_end, json.dumps(asdict(_build(watched))).encode("utf-8"))
-        except BaseException:
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(json.dumps(asdict(_build(watched))).encode("utf-8"))
+        except Exception:  # a bug, not a mistake in the facts: its traceback is what helps
+            traceback.print_exc()
+            status = 1
+        except BaseException:  # stopped (Ctrl-C, SIGTERM)
             status = 1
         finally:
             sys.stdout.flush()
@@ -107,8 +112,8 @@ def build_in_child(watched: Watched) -> Outcome:
             os.waitpid(child, 0)
         raise
     if not answer:
-        return Outcome(problems=(f"the build stopped without a word (status {status}); "
-                                 "run `kgbuild build` to see what happened",))
+        return Outcome(problems=(f"the build crashed (exit status {os.waitstatus_to_exitcode(status)}; what it "
+                                 "printed is above); run `kgbuild build` to see it again",))
     sent = json.loads(answer)
     return Outcome(build_id=sent["build_id"], problems=tuple(sent["problems"]), warnings=tuple(sent["warnings"]),
                    seconds=time.monotonic() - started)
