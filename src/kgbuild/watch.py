@@ -13,6 +13,7 @@ a store for writing (a process that has opened RocksDB cannot safely fork worker
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -144,7 +145,6 @@ def write_status(path: Path, outcome: Outcome) -> None:
 
 def report(outcome: Outcome, out: Path, because: list[str], say: Callable[[str], None]) -> None:
     """What a maintainer reads in the terminal after a build: its problems as file:line, or its id."""
-    from .facts.problems import display_path
     reason = f" ({', '.join(because[:3])}{' ...' if len(because) > 3 else ''} changed)" if because else ""
     if outcome.problems:
         for problem in outcome.problems:
@@ -154,13 +154,15 @@ def report(outcome: Outcome, out: Path, because: list[str], say: Callable[[str],
         return
     for warning in outcome.warnings:
         say(f"warning: {warning}")
-    say(f"watch: built {display_path(out)}/ ({outcome.build_id}) in {outcome.seconds:.1f} s{reason}")
+    say(f"watch: built {out}/ ({outcome.build_id}) in {outcome.seconds:.1f} s{reason}")
 
 
 def watch(watched: Watched, ready: Callable[[], None], parent: int | None = None) -> None:
     """Build now, call ready, then rebuild after every settled change until the parent process is gone."""
     from .facts.problems import display_path
     from .graph import build as _warm  # noqa: F401 - imported once here, so each forked build starts warm
+
+    gc.freeze()  # what is imported stays: a forked build's collections skip it, and leave its pages shared
 
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)

@@ -116,7 +116,7 @@ def _wait(condition, what: str):
         found = condition()
         if found:
             return found
-        time.sleep(0.01)
+        time.sleep(0.05)  # often enough to time a second-long wait, seldom enough to leave the build the CPU
     raise RuntimeError(f"{what} did not happen within {PATIENCE:.0f} s")
 
 
