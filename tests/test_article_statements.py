@@ -97,7 +97,7 @@ def test_the_stored_query_answers_the_statement(built, entry):
     store = open_store(built)
     stored = load_query(QUERIES / f"{entry['query']}.rq")
     params = {name: str(value) for name, value in (entry.get("params") or {}).items()}
-    results = store.query(stored.text, substitutions=stored.bindings(params, store.base_iri))
+    results = store.query(stored.bound_text(params, store.base_iri))
     names = [variable.value for variable in results.variables]
     rows = [{name: term_text(solution[name], store.base_iri) for name in names} for solution in results]
     assert rows, f"{entry['id']}: {entry['query']} gives no rows"

@@ -48,6 +48,20 @@ def test_build_then_query_as_table_csv_and_json(runner, tmp_path):
     assert json.loads(as_json.output)["results"]["bindings"][0]["label"]["value"] == "Kazakhstan"
 
 
+def test_a_stored_query_whose_values_line_disagrees_with_its_header_fails_the_build(runner, tmp_path):
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    text = (ROOT / "queries" / "full-members-on-date.rq").read_text("utf-8")
+    (queries / "full-members-on-date.rq").write_text(text.replace('"2021-10-11"^^xsd:date)', '"2021-10-12"^^xsd:date)'))
+    line = next(number for number, row in enumerate(text.splitlines(), 1) if row.strip().startswith("VALUES"))
+    out = tmp_path / "dist"
+    result = runner.invoke(cli, ["build", "--facts", str(SMALL_FACTS), "--out", str(out), "--ontology",
+                                 str(ROOT / "ontology"), "--queries", str(queries), "--quiet"])
+    assert result.exit_code == 1 and not out.exists()
+    assert f"full-members-on-date.rq:{line}: the VALUES line gives ?asOf" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
 def test_query_without_a_build_says_how_to_fix(runner, tmp_path):
     result = runner.invoke(cli, ["query", "ASK {}", "--dist", str(tmp_path / "dist")])
     assert result.exit_code == 1 and "kgbuild build" in result.stderr

@@ -72,7 +72,7 @@ def _cited(record) -> set[str]:
 def test_every_declared_source_is_cited(facts):
     cited = set()
     for group in (facts.places, facts.organisations, facts.people, facts.meetings, facts.documents,
-                  facts.initiatives, facts.country_overrides):
+                  facts.initiatives, facts.country_overrides, facts.country_links):
         for record in group.values():
             cited |= _cited(record)
     for group in (facts.memberships, facts.chairmanships, facts.claims):

@@ -58,7 +58,7 @@ def test_two_builds_of_the_same_facts_have_the_same_build_id(two_builds):
 def test_two_builds_of_the_same_facts_write_the_same_bytes(two_builds):
     first, second = (files_of(dist) for dist in two_builds)
     expected = {"kg.nt", "kg.ttl", "kg.nq", "kg.trig", "kg.jsonld", "kg.nt.gz", "void.ttl", "report.json",
-                "records.json", "changes.json", "context.jsonld", "ontology.ttl"}
+                "records.json", "changes.json", "context.jsonld", "ontology.ttl", "search.sqlite"}
     assert expected <= set(first)
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []

@@ -72,6 +72,7 @@ def build(config, facts_dir, out, ontology_dir, queries_dir, quiet) -> None:
     from .facts.problems import display_path
     from .graph.build import build as run_build
     from .graph.reasoning import ReasonerError
+    from .storedqueries import QueryError
 
     out = out or config.dist
     try:
@@ -80,7 +81,7 @@ def build(config, facts_dir, out, ontology_dir, queries_dir, quiet) -> None:
     except FactsError as error:
         click.echo(str(error), err=True)
         raise click.ClickException(f"build failed with {len(error.problems)} problem(s); {out}/ is unchanged") from None
-    except ReasonerError as error:
+    except (ReasonerError, QueryError) as error:
         raise click.ClickException(f"{error}; {out}/ is unchanged") from None
     except OSError as error:  # the write stage removed its half-written folder; out/ still points where it did
         if error.errno == errno.ENOSPC or "No space left" in str(error) or "os error 28" in str(error):

@@ -9,6 +9,8 @@ everywhere else.
 """
 
 DEFAULT_BASE = "https://w3id.org/kgbuild/"
+# an empty graph, named to a remote store in place of graphs it does not hold: a urn, so nothing can fetch it
+EMPTY_GRAPH = "urn:x-kgbuild:empty-graph"
 # the ontology's namespace is part of the vocabulary contract: it does not move with the base IRI
 ONTOLOGY = "https://w3id.org/kgbuild/ontology"
 KG = ONTOLOGY + "#"
@@ -33,6 +35,11 @@ RDF_TYPE = RDF + "type"
 RDF_PROPERTY = RDF + "Property"
 RDF_LANG_STRING = RDF + "langString"
 RDF_JSON = RDF + "JSON"
+# RDF reification: how a link out says which source gave it (kgbuild.graph.links)
+RDF_STATEMENT = RDF + "Statement"
+RDF_SUBJECT = RDF + "subject"
+RDF_PREDICATE = RDF + "predicate"
+RDF_OBJECT = RDF + "object"
 
 RDFS_CLASS = RDFS + "Class"
 RDFS_LABEL = RDFS + "label"
@@ -52,6 +59,7 @@ OWL_EQUIVALENT_CLASS = OWL + "equivalentClass"
 OWL_INVERSE_OF = OWL + "inverseOf"
 OWL_VERSION_INFO = OWL + "versionInfo"
 OWL_VERSION_IRI = OWL + "versionIRI"
+OWL_SAME_AS = OWL + "sameAs"
 
 XSD_STRING = XSD + "string"
 XSD_BOOLEAN = XSD + "boolean"
@@ -75,3 +83,18 @@ PROV_WAS_DERIVED_FROM = PROV + "wasDerivedFrom"
 SCHEMA_URL = SCHEMA + "url"
 FOAF_PAGE = FOAF + "page"
 DCAT_LANDING_PAGE = DCAT + "landingPage"
+
+# Links out: Wikidata's entity IRIs (the concept URIs its RDF uses) and its public SPARQL endpoint.
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+WIKIDATA_HOME = "https://www.wikidata.org/"
+WIKIDATA_PAGE = WIKIDATA_HOME + "wiki/"  # an entity's page for people: WIKIDATA_PAGE + "Q232"
+WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
+
+
+def wikidata_entity(qid: str) -> str:
+    """The IRI of a Wikidata entity, by its Q-id.
+
+    >>> wikidata_entity("Q232")
+    'http://www.wikidata.org/entity/Q232'
+    """
+    return WIKIDATA_ENTITY + qid

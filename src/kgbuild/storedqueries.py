@@ -1,7 +1,11 @@
 """Stored queries (queries/*.rq, shipped in dist/queries/): one header parser and one parameter binder.
 
-`kgbuild query`, /queries/ and a remote store (which gets the same bindings as a VALUES block) all
-bind through Parameter.bind, so a parameter means the same everywhere; run_query prints for the terminal.
+A query's parameters are declared in its header (`# param: NAME TYPE DEFAULT -- meaning`) and shown in
+its text as one VALUES line holding the defaults, so the text run as it stands (pasted into the query
+UI, sent to any endpoint) answers as its header says. The parser refuses a VALUES line that disagrees
+with the defaults; binding other values rewrites that line's row with terms made by Parameter.bind and
+written by Oxigraph (escaped), never with the caller's text. `kgbuild query`, /queries/ and the query UI
+all bind here, for the embedded and the remote store alike; run_query prints for the terminal.
 """
 
 from __future__ import annotations
@@ -17,6 +21,12 @@ import pyoxigraph as ox
 
 from . import vocab
 from .iris import XSD
+
+XSD_PREFIX = re.compile(r"^\s*PREFIX\s+xsd:\s*<http://www\.w3\.org/2001/XMLSchema#>", re.IGNORECASE | re.MULTILINE)
+# one VALUES line: `VALUES (?a ?b) { (term term) }`, the row's terms in group 2
+VALUES_LINE = re.compile(r"^[ \t]*VALUES[ \t]*\(([?$\w \t]*)\)[ \t]*\{[ \t]*\((.*)\)[ \t]*\}[ \t]*(?:#.*)?$",
+                         re.IGNORECASE | re.MULTILINE)
+VALUES_TERM = re.compile(r'<[^<>]*>|"(?:[^"\\]|\\.)*"(?:\^\^(?:<[^<>]*>|[A-Za-z][\w-]*:\w*)|@[A-Za-z0-9-]+)?|UNDEF')
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # a stored query's name: its file stem
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -85,6 +95,20 @@ def _is_date(text: str) -> bool:
     return True
 
 
+def write_term(term: ox.NamedNode | ox.Literal | None, xsd_prefixed: bool) -> str:
+    """A term as a VALUES row shows it (UNDEF for none), written by Oxigraph so it is always escaped.
+
+    >>> write_term(ox.Literal("2021-10-11", datatype=ox.NamedNode(XSD + "date")), xsd_prefixed=True)
+    '"2021-10-11"^^xsd:date'
+    """
+    if term is None:
+        return "UNDEF"
+    if (xsd_prefixed and isinstance(term, ox.Literal) and term.datatype.value.startswith(XSD)
+            and term.datatype.value != XSD + "string"):
+        return f"{ox.Literal(term.value)}^^xsd:{term.datatype.value[len(XSD):]}"
+    return str(term)
+
+
 @dataclass
 class StoredQuery:
     """A stored query: its name (the file stem), its text and what its header says."""
@@ -97,9 +121,10 @@ class StoredQuery:
     expect_rows: list[dict[str, str]] | None = None
     expect_includes: list[dict[str, str]] | None = None
     expect_count: int | None = None
+    values_row: tuple[int, int] | None = None  # where the VALUES line's row of defaults lies in text
 
-    def bindings(self, given: Mapping[str, str], base: str) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
-        """Substitutions: each parameter's value from given, else its default; one with neither stays unbound.
+    def terms(self, given: Mapping[str, str], base: str) -> dict[str, ox.NamedNode | ox.Literal | None]:
+        """Each parameter's term: its value from given, else its default; None for one with neither.
 
         :raises ParameterError: a name the query does not take, or a value that does not fit its type.
         """
@@ -108,12 +133,24 @@ class StoredQuery:
         if unknown:
             raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}; this query takes: "
                                  f"{', '.join(sorted(known)) or 'none'}")
-        bound = {}
+        terms: dict[str, ox.NamedNode | ox.Literal | None] = {}
         for parameter in self.parameters:
             text = given.get(parameter.name) or parameter.default
-            if text:
-                bound[ox.Variable(parameter.name)] = parameter.bind(text, base)
-        return bound
+            terms[parameter.name] = parameter.bind(text, base) if text else None
+        return terms
+
+    def bound_text(self, given: Mapping[str, str] | None = None, base: str = vocab.DEFAULT_BASE) -> str:
+        """The text to run and to show: its VALUES row rewritten with the given values (defaults for the rest).
+
+        :raises ParameterError: a name the query does not take, or a value that does not fit its type.
+        """
+        terms = self.terms(given or {}, base)
+        if self.values_row is None:
+            return self.text
+        xsd_prefixed = bool(XSD_PREFIX.search(self.text))
+        row = " ".join(write_term(term, xsd_prefixed) for term in terms.values())
+        start, end = self.values_row
+        return f"{self.text[:start]}{row}{self.text[end:]}"
 
 
 def _table(lines: list[str]) -> list[dict[str, str]]:
@@ -124,8 +161,8 @@ def _table(lines: list[str]) -> list[dict[str, str]]:
     return [dict(zip(header, row, strict=False)) for row in cells[1:]]
 
 
-def parse_query(text: str, name: str = "query") -> StoredQuery:
-    """Read a stored query's header comment (title, description, param, expect-*).
+def parse_query(text: str, name: str = "query", file: str = "") -> StoredQuery:
+    """Read a stored query's header comment (title, description, param, expect-*); file names it in messages.
 
     :raises QueryError: a `# param:` line lacks its type, or names a type no parameter can take.
     """
@@ -164,7 +201,48 @@ def parse_query(text: str, name: str = "query") -> StoredQuery:
         elif key == "expect-count":
             stored.expect_count = int(value)
     close_table()
+    if stored.parameters:
+        stored.values_row = _values_row(stored, file or f"{name}.rq")
     return stored
+
+
+def _values_row(stored: StoredQuery, file: str) -> tuple[int, int]:
+    """Where the VALUES line showing the parameters' defaults holds its row.
+
+    :raises QueryError: no such line, or one whose variables or values disagree with the `# param:` lines.
+    """
+    names = [parameter.name for parameter in stored.parameters]
+    xsd_prefixed = bool(XSD_PREFIX.search(stored.text))
+    try:
+        defaults = stored.terms({}, vocab.DEFAULT_BASE)
+    except ParameterError as error:
+        raise QueryError(f"{file}: a `# param:` default does not fit its type: {error}") from None
+    wanted = (f"VALUES ({' '.join('?' + name for name in names)}) "
+              f"{{ ({' '.join(write_term(term, xsd_prefixed) for term in defaults.values())}) }}")
+    for line in VALUES_LINE.finditer(stored.text):
+        variables = [variable.lstrip("?$") for variable in line.group(1).split()]
+        if sorted(variables) != sorted(names):
+            continue
+        where = f"{file}:{stored.text.count(chr(10), 0, line.start()) + 1}"
+        tokens = VALUES_TERM.findall(line.group(2))
+        if variables != names or " ".join(tokens) != " ".join(line.group(2).split()):
+            raise QueryError(f"{where}: the VALUES line must list the parameters in the order of the "
+                             f"`# param:` lines, one term each; write it as: {wanted}")
+        for parameter, token in zip(stored.parameters, tokens, strict=True):
+            if not _shows_default(parameter, token, defaults[parameter.name], xsd_prefixed):
+                raise QueryError(f"{where}: the VALUES line gives ?{parameter.name} {token}, but its `# param:` "
+                                 f"line gives the default {parameter.default or 'none'}; make them agree, "
+                                 f"e.g. write: {wanted}")
+        return line.span(2)
+    raise QueryError(f"{file}: no VALUES line shows the defaults of its parameters, so its text run "
+                     f"as it stands leaves them unbound; add this line at the top of the WHERE group: {wanted}")
+
+
+def _shows_default(parameter: Parameter, token: str, default: ox.NamedNode | ox.Literal | None,
+                   xsd_prefixed: bool) -> bool:
+    if parameter.type in vocab.KINDS and default is not None:  # any base IRI: a build may set its own
+        return token.startswith("<http") and token.endswith(f"/id/{parameter.type}/{parameter.default}>")
+    return token in (write_term(default, xsd_prefixed), write_term(default, False))
 
 
 def _parameter(query: str, declaration: str) -> Parameter:
@@ -181,7 +259,7 @@ def _parameter(query: str, declaration: str) -> Parameter:
 
 def load_query(path: Path) -> StoredQuery:
     """Read a .rq file; its name is the file's stem."""
-    return parse_query(Path(path).read_text("utf-8"), Path(path).stem)
+    return parse_query(Path(path).read_text("utf-8"), Path(path).stem, str(path))
 
 
 def stored_queries(build_path: Path) -> list[StoredQuery]:
@@ -211,10 +289,10 @@ def term_text(term: Any, base: str = vocab.DEFAULT_BASE) -> str:
 
 
 def run_query(built, text: str, values: dict[str, str], output_format: str = "table") -> str:
-    """Run SPARQL text (parameters from its header bound by substitution) and format the answer."""
+    """Run SPARQL text (the parameters of its header bound in its VALUES line) and format the answer."""
     stored = parse_query(text)
     try:
-        results = built.query(text, substitutions=stored.bindings(values, built.base_iri))
+        results = built.query(stored.bound_text(values, built.base_iri))
     except SyntaxError as error:
         raise QueryError(f"the query does not parse: {error}") from None
     if isinstance(results, ox.QueryBoolean):

@@ -28,7 +28,7 @@ SD = Namespace(iris.SD)
 Kind = TypingLiteral[
     "organisation", "country", "membership", "summit", "meeting", "declaration", "component",
     "chairmanship", "document", "person", "place", "source", "claim",
-    "name", "statement", "participation", "agenda-item", "decision", "initiative", "aim",
+    "name", "statement", "participation", "agenda-item", "decision", "initiative", "aim", "link",
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
 
@@ -180,6 +180,16 @@ def resource_iri(kind: str, slug: str, base: str = DEFAULT_BASE) -> URIRef:
     return URIRef(f"{base}id/{kind}/{slug}")
 
 
+def wikidata_linkset_iri(base: str = DEFAULT_BASE) -> URIRef:
+    """The VoID linkset of our owl:sameAs links to Wikidata, a subset of the dataset ({base}dataset)."""
+    return URIRef(f"{base}dataset/wikidata-links")
+
+
+def wikidata_dataset_iri(base: str = DEFAULT_BASE) -> URIRef:
+    """Our VoID description of Wikidata, the target of the linkset."""
+    return URIRef(f"{base}dataset/wikidata")
+
+
 def release_iri(build_id: str, base: str = DEFAULT_BASE) -> URIRef:
     """Name one build (a release): the folder of its dumps, which the server serves and lists.
 
@@ -272,6 +282,11 @@ def slugify(text: str) -> str:
     """
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return "-".join(re.findall(r"[a-z0-9]+", plain)) or "x"
+
+
+def link_slug(owner_kind: str, owner: str, target: str) -> str:
+    """country-kz-wikidata: the statement that says where one resource's link out came from."""
+    return f"{owner_kind}-{owner}-{target}"
 
 
 def claim_slug(about: str, count: str, status: str | None, member_kind: str | None, as_of: str | None) -> str:

@@ -163,18 +163,8 @@ def workload(dist: Path) -> dict[str, str]:
     queries: dict[str, str] = {}
     for path in sorted((ROOT / "queries").glob("*.rq")):
         stored = load_query(path)
-        names, terms = [], []
-        for parameter in stored.parameters:
-            value = slugs.get(parameter.type, parameter.default) if parameter.type in slugs else None
-            term = parameter.bind(value or parameter.default, BASE)
-            names.append(f"?{parameter.name}")
-            terms.append(str(term))
-        text = stored.text
-        if names:
-            values = f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
-            text = re.sub(
-                r"WHERE\s*\{", lambda match, values=values: f"WHERE {{ {values}", text, count=1, flags=re.IGNORECASE
-            )
+        given = {parameter.name: slugs[parameter.type] for parameter in stored.parameters if parameter.type in slugs}
+        text = stored.bound_text(given, BASE)
         queries[path.stem] = text
     queries["select-10k-rows"] = SELECT_10K
     queries["construct-10k-triples"] = CONSTRUCT_10K

@@ -9,6 +9,7 @@ Settings (environment):
 - BENCH_DIST (queries only, on that built dist, labelled with the last of BENCH_SIZES);
 - BENCH_RESULTS (where the report goes, default bench-results/);
 - BENCH_SHACL=0 skips the SHACL engines (shacl_bench.py, with its own BENCH_SHACL_* settings);
+- BENCH_SEARCH=0 skips the label search (search_bench.py, on the query benchmark's build);
 - BENCH_LOOP=0 skips the maintainer's loop (loop_bench.py: the curated build, serve --watch; BENCH_LOOP_REPEATS).
 """
 
@@ -20,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import build_bench, loop_bench, query_bench, shacl_bench
+from . import build_bench, loop_bench, query_bench, search_bench, shacl_bench
 from .generate import generate
 from .report import Row, write_report
 
@@ -270,6 +271,10 @@ def main() -> None:
     if os.environ.get("BENCH_QUERIES", "1") != "0" and query_size in dists:
         query_rows, raw["queries"] = bench_queries(dists[query_size], dists.get(rdflib_size), query_size, rdflib_size)
         rows += query_rows
+    if os.environ.get("BENCH_SEARCH", "1") != "0" and query_size in dists:
+        say("label search")
+        search_rows, raw["search"] = search_bench.bench(dists[query_size], query_size)
+        rows += search_rows
     raw["seconds"] = time.perf_counter() - started
     write_report(rows, raw, Path(os.environ.get("BENCH_RESULTS", ROOT / "bench-results")))
     say(f"done in {raw['seconds']:.0f} s; bench-results/report.json, bench-results/report.svg")

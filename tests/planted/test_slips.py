@@ -196,6 +196,19 @@ SLIPS = [
          "  - {count: components, document: asean-culture-of-prevention, value: 6, source: kemlu-2018-soc-com-13}\n"
          "  - {count: members, status: full, kind: country, value: 11, as_of: 2025-10-26, source: ians-2025-10-26}",
          "", at="claims:", warning=True, words="'claims' is empty"),
+    # --- links out to Wikidata --------------------------------------------------------------------------
+    Slip("a Wikidata id in lower case", "organisations.yaml", "{id: Q7172, source: supraverden-all-bodies}",
+         "Q7172", "q7172", words="is not a Wikidata id; write Q and its digits"),
+    Slip("a Wikidata id pasted as its address", "wikidata-countries.yaml", "{code: kz, wikidata: Q232,",
+         "wikidata: Q232", "wikidata: http://www.wikidata.org/entity/Q232", words="is not a Wikidata id"),
+    Slip("one Wikidata id on two organisations", "organisations.yaml", "{id: Q7172, source: supraverden-all-bodies}",
+         "Q7172", "Q81299", words="Q81299 is already the Wikidata entity of organisation/osce"),
+    Slip("a country's Wikidata row pasted twice", "wikidata-countries.yaml", "{code: kz, wikidata: Q232,",
+         new="  - {code: kz, wikidata: Q232, label: Kazakhstan, source: owid-countries-regions}", action="insert",
+         words="the Wikidata entity of country 'kz' is declared twice"),
+    Slip("a city given its country's Wikidata id", "places.yaml", "{id: Q956, source: natural-earth-populated-places}",
+         "Q956", "Q148", at="{code: cn, wikidata: Q148,", at_file="wikidata-countries.yaml",
+         words="Q148 is already the Wikidata entity of place/beijing"),
 ]
 
 

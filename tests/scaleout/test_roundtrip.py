@@ -15,6 +15,7 @@ from kgbuild.cli import cli
 from kgbuild.iris import XSD_BOOLEAN as XSD_BOOLEAN_IRI
 
 from ..conftest import QUERIES, SMALL_FACTS
+from ..hardening.test_hostile_queries import Listener
 from ..web.conftest import serve_in_thread
 from .conftest import publish_args, replica
 
@@ -89,6 +90,26 @@ def test_default_graph_uri_leaves_the_inferences_out(remote):
     assert rows(remote.post("/sparql", data={"query": ask})) == [("True",)]
     only_facts = {"query": ask, "default-graph-uri": f"{BASE}graph/facts"}
     assert rows(remote.post("/sparql", data=only_facts)) == [("False",)]
+
+
+def test_a_graph_the_store_lacks_is_empty_and_never_fetched(remote, embedded):
+    elsewhere = Listener()  # a graph IRI on loopback: a store that tried to fetch it would connect here
+    try:
+        asks = [
+            {"query": f"SELECT * FROM <{elsewhere.url}> {{ ?s ?p ?o }}"},
+            {"query": f"SELECT ?g FROM NAMED <{elsewhere.url}> {{ GRAPH ?g {{ ?s ?p ?o }} }}"},
+            {"query": "ASK { ?s ?p ?o }", "default-graph-uri": elsewhere.url},
+            {"query": "ASK { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": elsewhere.url},
+            {"query": f"ASK {{ <{BASE}id/organisation/cica> a <{KG}Organisation> }}",
+             "default-graph-uri": [elsewhere.url, f"{BASE}graph/facts"]},
+        ]
+        answers = [rows(remote.post("/sparql", data=ask)) for ask in asks]
+        assert answers == [rows(embedded.post("/sparql", data=ask)) for ask in asks]
+        assert answers == [[], [], [("False",)], [("False",)], [("True",)]]
+        time.sleep(0.5)  # a fetch the store started would have connected by now
+        assert elsewhere.connections == 0
+    finally:
+        elsewhere.close()
 
 
 def test_malformed_query_is_a_400_with_line_and_column(remote):

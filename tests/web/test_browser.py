@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pyoxigraph as ox
 import pytest
+
+from kgbuild.storedqueries import stored_queries, term_text
+
+from ..stored_answers import mismatches
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTEFACTS = Path(__file__).resolve().parents[1] / "artefacts"
@@ -69,6 +75,49 @@ def test_query_ui_offers_the_stored_queries_as_tabs(page, server):
     titles = {path.read_text().splitlines()[0].removeprefix("# title:").strip()
               for path in (server.dist / "queries").glob("*.rq")}
     assert titles <= {name.replace("✖", "").strip() for name in tab_names}
+
+
+def shown_value(cell: str) -> str:
+    """A YASR cell as people read it: YASR writes <iri>, "text"@lang or "27"^^xsd:integer."""
+    if iri := re.fullmatch(r"<(\S*)>", cell):
+        return term_text(ox.NamedNode(iri[1]))
+    if literal := re.fullmatch(r'"(.*)"(?:@[A-Za-z0-9-]+|\^\^\S+)?', cell, re.DOTALL):
+        return literal[1]
+    return cell
+
+
+def shown_rows(panel) -> list[dict[str, str]]:
+    """Every row of the results table in a tab, page after page, keyed by the column headings."""
+    table = panel.locator(".yasr table.dataTable")
+    table.locator("tbody tr").first.wait_for(timeout=15000)
+    names = table.locator("thead th").all_inner_texts()[1:]  # the first column numbers the rows
+    rows = []
+    while True:
+        for row in table.locator("tbody tr").all():
+            cells = row.locator("td").all_inner_texts()
+            if row.locator("td.dt-empty").count() == 0:  # "No data available in table"
+                rows.append(dict(zip(names, (shown_value(cell.strip()) for cell in cells[1:]), strict=True)))
+        following = panel.locator(".yasr .dt-paging-button.next")
+        if following.count() == 0 or "disabled" in (following.get_attribute("class") or ""):
+            return rows
+        following.click()
+
+
+def test_every_preloaded_tab_answers_as_its_header_says_when_run(page, server):
+    page.goto(server.url("/sparql"))
+    page.wait_for_selector("#yasgui[data-ready=true]", timeout=15000)
+    by_title = {stored.title: stored for stored in stored_queries(server.dist)}
+    tabs = page.locator(".tabsList .tab")
+    ran = []
+    for index in range(tabs.count()):
+        tabs.nth(index).click()
+        title = tabs.nth(index).inner_text().replace("\u2716", "").strip()
+        panel = page.locator(".tabPanel.active")
+        panel.locator(".yasqe_queryButton").click()
+        assert mismatches(by_title[title], shown_rows(panel)) == [], title
+        ran.append(title)
+    assert sorted(ran) == sorted(by_title)
+    assert only_local(page.requested_hosts), page.requested_hosts
 
 
 def test_organisation_page_shows_the_timeline(page, server):

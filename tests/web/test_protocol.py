@@ -83,6 +83,43 @@ def test_protocol_dataset_has_both_default_and_named_graphs(server):
     assert boolean_of(response) is True
 
 
+UNKNOWN = "http://example.org/unknown"  # a graph this dataset does not have: empty, never fetched
+SRJ = {"Accept": "application/sparql-results+json"}
+
+
+@pytest.mark.parametrize("params", [
+    {"default-graph-uri": UNKNOWN}, {"named-graph-uri": UNKNOWN},
+    {"default-graph-uri": UNKNOWN, "named-graph-uri": UNKNOWN},
+])
+def test_a_protocol_graph_the_store_lacks_is_an_empty_graph(server, params):
+    # §2.1.4 lets a service refuse such a dataset; this one answers it as Oxigraph and Fuseki do
+    response = server.get("/sparql", params={"query": "ASK { ?s ?p ?o }", **params}, headers=SRJ)
+    assert boolean_of(response) is False
+    response = server.get("/sparql", params={"query": "ASK { GRAPH ?g { ?s ?p ?o } }", **params}, headers=SRJ)
+    assert boolean_of(response) is False
+
+
+def test_an_unknown_graph_beside_a_known_one_adds_nothing(server):
+    params = {"query": CICA_IS_ORGANISATION, "default-graph-uri": [UNKNOWN, FACTS]}
+    assert boolean_of(server.post("/sparql", data=params)) is True
+
+
+@pytest.mark.parametrize("query", [
+    f"SELECT * FROM <{UNKNOWN}> {{ ?s ?p ?o }}",
+    f"SELECT * FROM NAMED <{UNKNOWN}> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    "PREFIX e: <http://example.org/> SELECT ?g FROM e:unknown FROM NAMED e:unknown { GRAPH ?g { ?s ?p ?o } }",
+])
+def test_from_naming_a_graph_the_store_lacks_reads_an_empty_graph(server, query):
+    response = server.get("/sparql", params={"query": query}, headers=SRJ)
+    assert response.status_code == 200, response.text
+    assert response.json()["results"]["bindings"] == []
+
+
+def test_from_a_known_graph_and_an_unknown_one_reads_the_known_one(server):
+    query = f"ASK FROM <{UNKNOWN}> FROM <{FACTS}> {{ <{CICA}> a <{KG}Organisation> }}"
+    assert boolean_of(server.get("/sparql", params={"query": query})) is True
+
+
 def test_without_a_protocol_dataset_the_default_graph_is_the_union(server):
     query = f"ASK {{ <{CICA}> a <{KG}Organisation> . ?c <{KG}memberOf> <{CICA}> . <{KG}Organisation> ?p ?o }}"
     assert boolean_of(server.get("/sparql", params={"query": query})) is True

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 
+import pyoxigraph as ox
 import pytest
 
 from kgbuild.cli import cli
 from kgbuild.iris import XSD_DECIMAL
+from kgbuild.storedqueries import load_query, term_text
 
+from ..conftest import QUERIES
+from ..stored_answers import mismatches
 from .conftest import DATA, Server, start_gunicorn, stop, wait_until_ready
 from .fixture_dist import write_dist
 
@@ -22,6 +28,31 @@ def test_the_real_build_lists_its_stored_queries(server):
     assert names == on_disk and names
     for entry in listed:
         assert entry["title"] and entry["url"].endswith(f"/queries/{entry['name']}")
+
+
+def read_rows(response) -> list[dict[str, str]]:
+    """SPARQL JSON results as served, read by Oxigraph's parser, values as people read them."""
+    assert response.status_code == 200, response.text
+    results = ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
+    names = [variable.value for variable in results.variables]
+    return [{name: term_text(solution[name]) for name in names} for solution in results]
+
+
+@pytest.mark.parametrize("name", sorted(path.stem for path in QUERIES.glob("*.rq")))
+def test_a_stored_query_and_the_text_its_page_shows_answer_as_its_header(server, name):
+    stored = load_query(QUERIES / f"{name}.rq")
+    json_results = {"Accept": "application/sparql-results+json"}
+    assert mismatches(stored, read_rows(server.get(f"/queries/{name}", headers=json_results))) == []
+    page = server.get(f"/queries/{name}", headers={"Accept": "text/html"}).text
+    shown = html.unescape(re.search(r'<pre class="sparql">(.*?)</pre>', page, re.DOTALL).group(1))
+    assert mismatches(stored, read_rows(server.post("/sparql", data={"query": shown}, headers=json_results))) == []
+
+
+def test_the_page_shows_the_text_with_the_values_it_ran(server):
+    page = server.get("/queries/full-members-on-date", params={"asOf": "2002-06-04"},
+                      headers={"Accept": "text/html"}).text
+    assert ('VALUES (?org ?asOf) { (<https://w3id.org/kgbuild/id/organisation/cica> "2002-06-04"^^xsd:date) }'
+            in html.unescape(page))
 
 
 def test_query_list_as_html_links_each_query(server):

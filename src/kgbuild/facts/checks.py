@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import vocab
 from .collection import Facts
 from .countries import ISO_SOURCE, describe_code, iso_country, unknown_code_problem
+from .links import check_wikidata_ids
 from .models import Chairmanship, Claim, Membership, PartialDate
 from .nested import check_nested
 from .plausible import check_adopted_during_meeting, check_dates, check_ids, check_series, check_source_dates
@@ -24,7 +25,7 @@ def check_facts(facts: Facts) -> list[Problem]:
     read, and skip organisations whose memberships already hold a mistake (facts.doubtful).
     """
     problems: list[Problem] = []
-    always = (check_terms, check_ids, check_dates, check_periods, check_overlaps, check_series)
+    always = (check_terms, check_ids, check_wikidata_ids, check_dates, check_periods, check_overlaps, check_series)
     whole = (check_sources, check_references, check_nested, check_claims, check_chairs_are_members,
              check_adopted_during_meeting, check_source_dates)
     for check in always + (() if facts.incomplete else whole):
@@ -247,7 +248,10 @@ def count_for_claim(
     for membership in memberships:
         if membership.organisation != claim.organisation or membership.status != status:
             continue
-        if claim.kind is not None and (claim.kind == "organisation") != (membership.member in facts.organisations):
+        # a member organisation rejected for a bad field is still an organisation: one mistake, one message
+        member = membership.member
+        is_organisation = member in facts.organisations or member in facts.rejected["organisations"]
+        if claim.kind is not None and (claim.kind == "organisation") != is_organisation:
             continue
         certainly, possibly = in_force(membership, claim.as_of.value)
         certain += certainly

@@ -11,6 +11,7 @@ from .countries import Country
 from .models import (
     Chairmanship,
     Claim,
+    CountryLink,
     CountryOverride,
     Document,
     Initiative,
@@ -33,6 +34,7 @@ class Facts:
     files: list[Path] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     country_overrides: dict[str, CountryOverride] = field(default_factory=dict)
+    country_links: dict[str, CountryLink] = field(default_factory=dict)  # code -> its Wikidata entity
     countries: dict[str, Country] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)
     organisations: dict[str, Organisation] = field(default_factory=dict)
@@ -66,6 +68,7 @@ class Facts:
         """Every record a maintainer wrote, section by section (countries resolved from ISO are not records)."""
         yield from self.sources.values()
         yield from self.country_overrides.values()
+        yield from self.country_links.values()
         yield from self.places.values()
         yield from self.organisations.values()
         yield from self.people.values()

@@ -23,6 +23,8 @@ class Country:
     source: list[str] = field(default_factory=list)
     origin: Origin | None = None
     names: list = field(default_factory=list)  # facts.models.Name: other names, from countries.yaml
+    wikidata: str | None = None  # its Wikidata entity (Q232), from facts/wikidata-countries.yaml
+    wikidata_source: list[str] = field(default_factory=list)  # the sources that give that id
 
 
 @cache

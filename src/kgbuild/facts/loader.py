@@ -214,6 +214,8 @@ def _store(section: str, record: Any, facts: Facts) -> list[Problem]:
         return _listed(_file_by_id(facts.sources, record.id, record, "source id"))
     if section == "countries":
         return _listed(_file_by_id(facts.country_overrides, record.code, record, "country"))
+    if section == "wikidata_countries":
+        return _listed(_file_by_id(facts.country_links, record.code, record, "the Wikidata entity of country"))
     if section == "places":
         return _listed(_file_by_id(facts.places, record.id, record, "place id"))
     if section == "organisations":
@@ -270,8 +272,9 @@ def referenced_codes(facts: Facts) -> dict[str, Origin]:
 
 def resolve_countries(facts: Facts) -> tuple[dict[str, Country], list[Problem]]:
     """Name every referenced country: ISO 3166 names, replaced by facts/countries.yaml where given."""
-    problems = [unknown_code_problem(override.code, override.origin, "code")
-                for override in facts.country_overrides.values() if iso_country(override.code) is None]
+    codes = [(row.code, row.origin) for row in facts.country_overrides.values()]
+    codes += [(row.code, row.origin) for row in facts.country_links.values()]
+    problems = [unknown_code_problem(code, origin, "code") for code, origin in codes if iso_country(code) is None]
     countries: dict[str, Country] = {}
     for code, first_use in sorted(referenced_codes(facts).items()):
         country = Country(code=code, label=iso_names(code), source=[ISO_SOURCE], origin=first_use)
@@ -281,5 +284,8 @@ def resolve_countries(facts: Facts) -> tuple[dict[str, Country], list[Problem]]:
             country.names = override.names
             country.source = sorted({ISO_SOURCE, *(override.source or [])})
             country.origin = override.origin
+        link = facts.country_links.get(code)
+        if link is not None:
+            country.wikidata, country.wikidata_source = link.wikidata, list(link.source)
         countries[code] = country
     return countries, problems

@@ -25,11 +25,15 @@ from .problems import Origin
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+WIKIDATA_PATTERN = r"^Q[1-9][0-9]*$"
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN), Field(examples=["cica", "nur-sultan"])]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$"),
                         Field(description="ISO 3166-1 alpha-2 code, lower-case", examples=["kz", "tj"])]
 Precision = Literal["day", "month", "year"]
+WikidataId = Annotated[str, StringConstraints(pattern=WIKIDATA_PATTERN),
+                       Field(description="a Wikidata entity id: Q and digits, as in https://www.wikidata.org/wiki/Q7768",
+                             examples=["Q7768", "Q232"])]
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,21 @@ class Source(Record):
     note: str | None = None
 
 
+class WikidataLink(Sourced):
+    """The Wikidata entity a resource is the same as (owl:sameAs), with the source that gives its id."""
+
+    id: WikidataId
+
+
+class CountryLink(Sourced):
+    """One row of a table that maps ISO 3166-1 codes to Wikidata, with the name the table gives the entity."""
+
+    code: CountryCode
+    wikidata: WikidataId
+    label: str = Field(min_length=1, description="the entity's name as the table gives it; the tests check it "
+                       "names the same country as ISO 3166")
+
+
 Names = Annotated[list[Name], Field(description="other names: official forms, former names (with since/until), "
                                     "acronyms and the spellings sources use")]
 
@@ -234,6 +253,8 @@ class Place(Sourced):
     label: Label
     country: CountryCode
     names: Names = Field(default_factory=list)
+    wikidata: WikidataLink | None = Field(default=None, description="its Wikidata entity, with the source that "
+                                          "gives the id: {id: Q7768, source: <id>}")
 
 
 class Aim(Sourced):
@@ -257,6 +278,8 @@ class Organisation(Sourced):
     founded: DateField | None = None
     aims: list[Aim] = Field(default_factory=list, description="what the organisation says it aims at, each sourced")
     alternatives: list[OrganisationAlternative] = Field(default_factory=list)
+    wikidata: WikidataLink | None = Field(default=None, description="its Wikidata entity, with the source that "
+                                          "gives the id: {id: Q7768, source: <id>}")
 
 
 class Person(Sourced):
@@ -451,6 +474,7 @@ class Claim(Sourced):
 SECTIONS: dict[str, tuple[type[Record], bool]] = {
     "sources": (Source, True),
     "countries": (CountryOverride, True),
+    "wikidata_countries": (CountryLink, True),
     "places": (Place, True),
     "organisations": (Organisation, True),
     "people": (Person, True),

@@ -76,6 +76,9 @@ def _nested(facts: Facts) -> Iterator[tuple[Record, str, Record]]:
             for inner in getattr(record, key, None) or []:
                 if isinstance(inner, Record):
                     yield record, key, inner
+        link = getattr(record, "wikidata", None)  # one record, not a list: {id: Q7768, source: ...}
+        if isinstance(link, Record):
+            yield record, "wikidata", link
 
 
 def _names(facts: Facts) -> Iterator[tuple[Record, str, list]]:

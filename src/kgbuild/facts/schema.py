@@ -12,6 +12,7 @@ from .loader import Facts
 from .models import (
     Chairmanship,
     Claim,
+    CountryLink,
     CountryOverride,
     Document,
     Initiative,
@@ -32,6 +33,7 @@ class FactsFile(BaseModel):
     model_config = ConfigDict(extra="forbid", title="kgbuild facts file")
     sources: list[Source] | None = None
     countries: list[CountryOverride] | None = None
+    wikidata_countries: list[CountryLink] | None = None
     places: list[Place] | None = None
     organisations: list[Organisation] | None = None
     people: list[Person] | None = None
@@ -70,7 +72,8 @@ def facts_schema(facts: Facts | None = None) -> dict[str, Any]:
         _restrict(definitions, "Participant", "person", facts.people, nullable=True)
         _restrict(definitions, "Document", "adopted_at", facts.meetings, nullable=True)
         _restrict(definitions, "Claim", "document", facts.documents, nullable=True)
-    for model, key in (("Chairmanship", "chair"), ("Place", "country"), ("CountryOverride", "code")):
+    for model, key in (("Chairmanship", "chair"), ("Place", "country"), ("CountryOverride", "code"),
+                       ("CountryLink", "code")):
         _restrict(definitions, model, key, codes)
     _restrict(definitions, "Person", "country", codes, nullable=True)
     return schema

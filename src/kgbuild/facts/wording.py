@@ -8,7 +8,7 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from .models import LANGUAGE_PATTERN, SLUG_PATTERN
+from .models import LANGUAGE_PATTERN, SLUG_PATTERN, WIKIDATA_PATTERN
 from .problems import did_you_mean
 
 
@@ -117,6 +117,9 @@ def _pattern_message(name: str, value: Any, pattern: str, loc: tuple) -> str:
         return f"{name}: {_shown(value)} is not an ISO 3166-1 alpha-2 code; write two lower-case letters, e.g. kz"
     if pattern == SLUG_PATTERN:
         return f"{name}: {_shown(value)} is not a valid id; use lower-case letters, digits and '-' (e.g. nur-sultan)"
+    if pattern == WIKIDATA_PATTERN:
+        return (f"{name}: {_shown(value)} is not a Wikidata id; write Q and its digits as the entity's page "
+                "https://www.wikidata.org/wiki/Q... shows them, e.g. Q7768")
     if "https?" in pattern:
         if isinstance(value, str) and value.startswith(("http://", "https://")):
             return f"{name}: {_shown(value)} holds a space; write a space in a web address as %20"

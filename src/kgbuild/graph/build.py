@@ -27,10 +27,12 @@ from rdflib import Graph
 from .. import vocab
 from ..config import build_time
 from ..facts import Facts, FactsError, Origin, Problem, load_facts
+from ..storedqueries import load_query
 from . import releases
 from .answercache import AnswerCache, cache_folder
 from .canonical import with_stable_blank_nodes
 from .closure import materialise
+from .links import without_links
 from .mapping import Mapped, map_records
 from .ntriples import Triple, to_graph
 from .reasoning import Inconsistent, infer_types_of
@@ -88,7 +90,9 @@ def reason(
     """
     clock = time.perf_counter()
     try:
-        inferred_types = infer_types_of(ontology, mapped.triples, lambda triple: mapped.origin_of(*triple), cache)
+        # owl:sameAs to Wikidata would make HermiT merge individuals: see links.without_links
+        reasoned = without_links(mapped.triples)
+        inferred_types = infer_types_of(ontology, reasoned, lambda triple: mapped.origin_of(*triple), cache)
     except Inconsistent as error:
         names = ", ".join(vocab.short_name(resource) for resource in error.resources)
         raise FactsError(
@@ -101,7 +105,7 @@ def reason(
                 for origin in error.culprits
             ]
         ) from None
-    inferred = materialise(ontology, mapped.triples, inferred_types)
+    inferred = materialise(ontology, reasoned, inferred_types)
     timings["reason"] = time.perf_counter() - clock
     return inferred
 
@@ -209,10 +213,13 @@ def build(
 
     :raises FactsError: every problem found, as file:line messages; out/ is left untouched.
     :raises ReasonerError: when HermiT cannot run.
+    :raises QueryError: a stored query's header or its VALUES line of defaults is wrong (file:line).
     :raises ValueError: SOURCE_DATE_EPOCH is set to something other than a number of seconds.
     """
     progress = progress or (lambda message: None)
     build_time()  # a malformed SOURCE_DATE_EPOCH fails the build now, not after the reasoner has run
+    for path in sorted(Path(queries_dir).glob("*.rq")) if queries_dir else ():
+        load_query(path)  # a stored query the server could not show fails the build now, naming file:line
     timings: dict[str, float] = {}
     progress(f"loading {facts_dir}/")
     clock = time.perf_counter()

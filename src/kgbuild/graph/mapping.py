@@ -19,6 +19,7 @@ from ..facts.models import Chairmanship, Claim, Document, Meeting, Membership
 from ..vocab import KG
 from .emitter import _BOOLEAN, _DATE, _INTEGER, _T, Mapped
 from .events import Events
+from .links import LinksOut
 from .ntriples import k, nt_iri, nt_literal, to_graph
 from .ranked import RankedValues
 
@@ -31,7 +32,7 @@ STATUS_WORDS = {
 MEETING_CLASS = {"summit": k(KG.Summit), "ministerial": k(KG.MinisterialMeeting)}
 
 
-class Mapper(RankedValues, Events):
+class Mapper(RankedValues, Events, LinksOut):
     """Writes the triples of one Facts, one function per record kind."""
 
     def map_all(self) -> Mapped:
@@ -47,6 +48,8 @@ class Mapper(RankedValues, Events):
             self.add(k(KG.country), self.iri("country", place.country))
             self.sources(place.source)
             self.names("place", place.id, place.names)
+            if place.wikidata:
+                self.same_as("place", place.id, place.wikidata.id, place.wikidata.source, place.source)
         for organisation in self.facts.organisations.values():
             self.map_organisation(organisation)
         for person in self.facts.people.values():
@@ -103,6 +106,7 @@ class Mapper(RankedValues, Events):
         self.add(k(KG.isoCode), nt_literal(country.code.upper()))
         self.sources(country.source)
         self.names("country", country.code, country.names)
+        self.same_as("country", country.code, country.wikidata, country.wikidata_source, country.source)
 
     def map_organisation(self, organisation) -> None:
         self.start(self.iri("organisation", organisation.id), organisation.origin, k(KG.Organisation))
@@ -113,6 +117,9 @@ class Mapper(RankedValues, Events):
         self.date("founded", organisation.founded)
         self.sources(organisation.source)
         self.names("organisation", organisation.id, organisation.names)
+        if organisation.wikidata:
+            self.same_as("organisation", organisation.id, organisation.wikidata.id, organisation.wikidata.source,
+                         organisation.source)
         self.aims(organisation.id, organisation.aims)
         self.statements("organisation", organisation.id, organisation, organisation.alternatives)
 

@@ -117,6 +117,9 @@ def snapshot_facts(facts: Facts, label: str, folder_name: str = "facts") -> Snap
     for code, override in facts.country_overrides.items():
         add(override, "country", "countries", code, f"name of {code.upper()} ({(override.label or {}).get('en', '')})",
             f"country/{code}")
+    for code, link in facts.country_links.items():
+        add(link, "country link", "countries", code, f"Wikidata entity of {namer.country(code)} ({link.wikidata})",
+            f"country/{code}")
     for place in facts.places.values():
         add(place, "place", "places", place.id, f"place {place.label['en']} ({namer.country(place.country)})",
             f"place/{place.id}")

@@ -12,6 +12,7 @@ from bisect import insort
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
+from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import cast
 
@@ -19,12 +20,15 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from .. import __version__, vocab
+from .. import vocab
 from ..config import build_time
+from ..search.schema import SCHEMA_VERSION as SEARCH_SCHEMA_VERSION
 from ..vocab import VOID
 from . import releases
 from .dumps import finish_dumps, start_dumps
+from .links import add_wikidata_linkset
 from .ntriples import nt_triples
+from .searchnames import write_search_index
 
 DUMPS = {"kg.ttl": ox.RdfFormat.TURTLE, "kg.nt": ox.RdfFormat.N_TRIPLES}
 QUAD_DUMPS = {"kg.nq": ox.RdfFormat.N_QUADS, "kg.trig": ox.RdfFormat.TRIG}
@@ -81,8 +85,11 @@ def build_id_of(nquads: bytes, queries: dict[str, bytes] | None = None) -> str:
     the last newline), then of each stored query's name and text, in name order.
 
     The queries count: a build reuses the folder of an earlier build with its id, queries/ included.
+    So does the format of every artefact beside the store that a server refuses when it is of another
+    version (the search index): a reused folder must never hold an index the server cannot read.
     """
     digest = hashlib.sha256(nquads.removesuffix(b"\n"))
+    digest.update(b"\0search-index-format\0" + SEARCH_SCHEMA_VERSION.encode("ascii"))
     for name, text in sorted((queries or {}).items()):
         digest.update(b"\0" + name.encode("utf-8") + b"\0" + text)
     return digest.hexdigest()[:16]
@@ -163,6 +170,7 @@ def void_description(store: ox.Store, base: str, build_id: str, built_at: str, c
         void.add((partition, VOID.property, URIRef(row["p"].value)))
         void.add((partition, VOID.triples, Literal(int(row["n"].value), datatype=XSD.integer)))
     void.add((dataset, VOID.properties, Literal(properties, datatype=XSD.integer)))
+    add_wikidata_linkset(void, store, dataset, base)
     return void
 
 
@@ -263,11 +271,12 @@ def _write_artefacts(graphs, text: GraphText, memory: ox.Store | None, work: Pat
             else:
                 memory.extend(version)
             void_description(memory, base, build_id, built_at, counts).serialize(work / "void.ttl", format="turtle")
+            write_search_index(memory, work, base)
             report = {
                 "build_id": build_id,
                 "built_at": built_at,
                 "version": f"{built_at[:10]}+{build_id}",
-                "kgbuild": __version__,
+                "kgbuild": installed_version("kgbuild"),  # not kgbuild.__version__: the build imports no root
                 "base_iri": base,
                 "triples": counts,
                 "classes": _class_counts(memory),

@@ -23,6 +23,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..iris import EMPTY_GRAPH
 from .interface import POINTER, StoreError
 from .publication import Publication, head_query, read_head, read_publication
 from .sparqlclient import SparqlClient
@@ -112,12 +113,20 @@ class RemoteStore:
         """Run a SPARQL query; the default graph is the union of the published graphs unless a dataset is named.
 
         As on the embedded store, GRAPH still reaches each published graph when no dataset is named.
+        A named graph that was not published is an empty graph: it never reaches the store, which might
+        otherwise try to fetch it (Virtuoso's Sponger); an empty list is sent as one empty graph.
 
         :raises SyntaxError: the query is malformed. :raises StoreError: the store failed or is unreachable.
         """
         if default_graph is None and named_graphs is None:
             default_graph = named_graphs = self.published.data_graphs
+        else:
+            default_graph, named_graphs = self._published_only(default_graph), self._published_only(named_graphs)
         return self.tracker.client.query(text, substitutions, default_graph, named_graphs)
+
+    def _published_only(self, graphs: list[str] | None) -> list[str]:
+        published = set(self.published.data_graphs)
+        return [graph for graph in graphs or [] if graph in published] or [EMPTY_GRAPH]
 
     def statements(self, subject: ox.NamedNode) -> list[tuple[ox.NamedNode, Any]]:
         """As BuiltStore.statements, in one SPARQL query."""

@@ -10,7 +10,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from ..config import settings
-from . import changes, dataset, dumps, linkeddata, livereload, pages, queries, sparql, ui
+from . import changes, dataset, dumps, linkeddata, livereload, pages, queries, reconcile, search, sparql, ui
 from .errors import error_response
 from .guards import requestlog, safety
 from .protocol import headers
@@ -27,7 +27,8 @@ def create_app(dist: Path | None = None, overrides: Mapping[str, object] | None 
         app.json.sort_keys = False
     dataset.init_app(app, app.config["KGBUILD_DIST"])
     headers.init_app(app)
-    for blueprint in (sparql.bp, linkeddata.bp, dumps.bp, changes.bp, queries.bp, pages.bp, ui.bp):
+    blueprints = (sparql.bp, linkeddata.bp, dumps.bp, changes.bp, queries.bp, pages.bp, search.bp, reconcile.bp, ui.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     livereload.init_app(app)  # only in watch mode (kgbuild serve --watch)
     _register_error_handlers(app)

@@ -143,7 +143,10 @@ def void_triples() -> list[ox.Triple]:
     parsed = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)) if path.is_file() else []
     triples = [ox.Triple(_local(q.subject, build.base_iri, root), q.predicate, _local(q.object, build.base_iri, root))
                for q in parsed]
-    datasets = [t.subject for t in triples if t.predicate == RDF_TYPE and t.object == ox.NamedNode(f"{VOID}Dataset")]
+    # a linkset's target (Wikidata) is described too, but its endpoint, dumps and version are not ours
+    targets = {t.object for t in triples if t.predicate == ox.NamedNode(f"{VOID}objectsTarget")}
+    datasets = [t.subject for t in triples if t.predicate == RDF_TYPE and t.object == ox.NamedNode(f"{VOID}Dataset")
+                and t.subject not in targets]
     if not datasets:
         described = ox.NamedNode(url_for("dumps.void", _external=True))
         triples.append(ox.Triple(described, RDF_TYPE, ox.NamedNode(f"{VOID}Dataset")))

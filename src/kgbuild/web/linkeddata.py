@@ -7,7 +7,7 @@ from typing import cast
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from ..iris import RDFS_LABEL
+from ..iris import RDFS_LABEL, WIKIDATA_PAGE
 from ..queryrun.formats import GRAPH_FORMATS, HTML
 from ..vocab import KG, KINDS
 from .dataset import build_cache, current_build
@@ -134,6 +134,7 @@ def _page(description: Description, kind: str, slug: str, language: str) -> str:
         labels=sorted((label.language or "", label.value) for label in description.labels),
         types=types, groups=list(groups.values()), referrers=referrers, referrers_total=description.incoming_total,
         all_referrers=more, sources=sources, pictures=pictures, formats=GRAPH_FORMATS, then=then,
+        wikidata=[(qid, WIKIDATA_PAGE + qid) for qid in description.wikidata],  # a plain link: pages fetch nothing
     )
 
 

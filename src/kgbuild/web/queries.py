@@ -42,7 +42,7 @@ def index() -> Response:
 def run(name: str) -> Response:
     """Run one stored query with its parameters from the query string (defaults from its header).
 
-    Values are bound as RDF terms through Oxigraph substitutions, never pasted into the text.
+    Values are bound as RDF terms written into the query's VALUES row by Oxigraph, never pasted as given.
     :raise 400: a parameter value does not fit its type. :raise 404: no such query.
     """
     build = current_build()
@@ -51,16 +51,13 @@ def run(name: str) -> Response:
         abort(404, description=f"no stored query called {name!r}; the stored queries are listed at /queries/")
     given = {p.name: request.args[p.name] for p in stored.parameters if request.args.get(p.name)}
     try:
-        bindings = stored.bindings(given, build.base_iri)
+        text = stored.bound_text(given, build.base_iri)
     except ParameterError as error:
         raise ProtocolError(400, str(error)) from None
     values = {p.name: given.get(p.name) or p.default for p in stored.parameters}
     variant = "." + hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:12]
-    page = render_results_page("query.html", stored=stored, values=values)
+    page = render_results_page("query.html", stored=stored, values=values, text=text)
     try:
-        return respond_with_query(QueryJob(stored.text, substitutions=bindings), page, variant)
+        return respond_with_query(QueryJob(text), page, variant)
     except SyntaxError as error:
         raise ProtocolError(500, f"stored query {name}.rq does not parse: {error}") from None
-    except RuntimeError as error:  # Oxigraph binds only variables the SELECT projects (SEP-0007)
-        raise ProtocolError(500, f"stored query {name}.rq cannot take its parameters ({error}); "
-                                 "list every parameter variable in its SELECT clause") from None

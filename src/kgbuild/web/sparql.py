@@ -7,12 +7,11 @@ import re
 from flask import Blueprint, Response, current_app, request, url_for
 
 from ..queryrun.formats import GRAPH_FORMATS, HTML
-from ..vocab import GRAPH_NAMES
 from .dataset import current_build
 from .protocol.headers import entity_tag, mark, not_modified
 from .protocol.negotiation import choose_format
 from .protocol.operation import ProtocolError, read_operation
-from .protocol.refusals import check_graphs, check_query_text
+from .protocol.refusals import check_query_text
 from .protocol.results import (
     QueryJob,
     refuse_a_client_over_its_limits,
@@ -33,7 +32,7 @@ def endpoint() -> Response:
     """Answer a query, or describe the service when there is none.
 
     :raise 400: malformed request or query (the parser's message, with line and column); SERVICE to an
-        endpoint not allowed; a dataset naming graphs this one does not have; an answer past a cap.
+        endpoint not allowed; an answer past a cap. A graph this dataset does not have is an empty graph.
     :raise 403: any update. :raise 406: no offered format fits Accept. :raise 415: bad body type.
     :raise 429: the client is over its limits. :raise 503: the query ran past the time limit.
     """
@@ -46,14 +45,12 @@ def endpoint() -> Response:
         return service_description()
     text = operation.query
     build = current_build()
-    own_graphs = [build.graph_iri(name) for name in GRAPH_NAMES]
-    shape = check_query_text(text, own_graphs, current_app.config["KGBUILD_SERVICE_ALLOW"])
-    check_graphs([*(operation.default_graphs or []), *(operation.named_graphs or [])], own_graphs,
-                 "default-graph-uri / named-graph-uri")
+    shape = check_query_text(text, current_app.config["KGBUILD_SERVICE_ALLOW"])
     default_graphs, named_graphs = operation.default_graphs, operation.named_graphs
     if default_graphs is None and (shape.from_graphs or shape.from_named_graphs):
-        # the store's union default would hide FROM; the protocol's graphs, when given, override it
-        # every one resolved: check_query_text refused a graph it could not resolve
+        # the store's union default would hide FROM; the protocol's graphs, when given, override it.
+        # A graph the store lacks is read as empty, never fetched; one the lexer could not resolve
+        # is in a query the parser refuses.
         default_graphs = [graph for graph in shape.from_graphs if graph is not None]
         named_graphs = [graph for graph in shape.from_named_graphs if graph is not None]
     job = QueryJob(text, default_graph=default_graphs, named_graphs=named_graphs)

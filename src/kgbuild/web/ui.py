@@ -46,11 +46,18 @@ def yasgui_available() -> bool:
     return folder is not None and all((folder / name).is_file() for name in YASGUI_TYPES)
 
 
+def examples() -> list[dict[str, str]]:
+    """The stored queries as the UI preloads them: each text with its parameters' defaults in its VALUES row
+    (IRIs under this build's base), so Run answers as the query's header says."""
+    build = current_build()
+    return [{"name": q.name, "title": q.title, "query": q.bound_text({}, build.base_iri)}
+            for q in stored_queries(build.path)]
+
+
 def render_query_page() -> str:
     """The /sparql page for browsers: YASGUI when installed, and always the plain form beneath."""
-    build = current_build()
     return render_template(
-        "sparql_ui.html", yasgui=yasgui_available(), examples=stored_queries(build.path),
+        "sparql_ui.html", yasgui=yasgui_available(), examples=examples(),
         prefix_lines=[f"PREFIX {p}: <{iri}>" for p, iri in sorted(all_prefixes().items())],
     )
 
@@ -78,12 +85,11 @@ def _json(name: str, payload: object) -> Response:
 def config() -> Response:
     """What the UI script needs: our endpoint, prefixes, examples and autocompletion lists."""
     build = current_build()
-    examples = [{"name": q.name, "title": q.title, "query": q.text} for q in stored_queries(build.path)]
     return _json("config", {
         "endpoint": url_for("sparql.endpoint", _external=True),
         "base_iri": build.base_iri,
         "prefixes": all_prefixes(),
-        "examples": examples,
+        "examples": examples(),
         "classes_url": url_for("ui.classes"),
         "properties_url": url_for("ui.properties"),
         "prefixes_url": url_for("ui.prefixes"),

@@ -20,10 +20,12 @@ from ...iris import (
     DCTERMS_SOURCE,
     FOAF_PAGE,
     KG,
+    OWL_SAME_AS,
     PROV_WAS_DERIVED_FROM,
     RDF_TYPE,
     RDFS_SEE_ALSO,
     SCHEMA_URL,
+    WIKIDATA_ENTITY,
 )
 from ...store import Store
 from ..dataset import build_cache, keep
@@ -32,6 +34,7 @@ from .terms import pick_label
 
 TYPE = ox.NamedNode(RDF_TYPE)
 DERIVED_FROM = ox.NamedNode(PROV_WAS_DERIVED_FROM)
+SAME_AS = ox.NamedNode(OWL_SAME_AS)
 INCOMING_LIMIT = 200  # a country many memberships point at still answers at once; the page links the rest
 SOURCES_KEPT = 10_000  # sources whose details a worker keeps for the build (under 1 kB each)
 
@@ -76,6 +79,13 @@ class Description:
     def incoming_query(self) -> str:
         """The SPARQL query that lists everything pointing at the resource (the page shows the first few)."""
         return INCOMING.format(iri=self.iri)
+
+    @property
+    def wikidata(self) -> list[str]:
+        """The Q-ids of the Wikidata entities the resource is the same as (owl:sameAs), in order."""
+        return sorted(s.other.value[len(WIKIDATA_ENTITY):] for s in self.outgoing
+                      if s.predicate == SAME_AS and isinstance(s.other, ox.NamedNode)
+                      and s.other.value.startswith(WIKIDATA_ENTITY))
 
     @property
     def types(self) -> list[Statement]:
