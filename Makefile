@@ -10,7 +10,7 @@ YASGUI_JS := node_modules/@zazuko/yasgui/build/yasgui.min.js
 YASGUI_CSS := node_modules/@zazuko/yasgui/build/yasgui.min.css
 YASGUI_PKG := src/kgbuild/web/static/yasgui
 
-.PHONY: help run serve test build validate schema bench lint ui clean hardening-table load
+.PHONY: help run serve dev test build validate schema bench lint ui clean hardening-table load
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -35,6 +35,10 @@ build: $(VENV)/installed  ## facts/ + ontology/ -> dist/ (atomic)
 run: build ui  ## build, then serve on http://$(BIND)/
 	@echo "kgbuild: serving http://$(BIND)/ (query UI at http://$(BIND)/sparql; Ctrl-C stops)"
 	$(BIN)/kgbuild serve --bind $(BIND) --dist $(DIST)
+
+dev: $(VENV)/installed ui  ## for maintainers: build, serve on http://$(BIND)/, rebuild on every save to $(FACTS)/, ontology/ or queries/; open pages reload
+	@echo "kgbuild: serving http://$(BIND)/ and watching $(FACTS)/, ontology/ and queries/ (Ctrl-C stops)"
+	$(BIN)/kgbuild serve --watch --facts $(FACTS) --bind $(BIND) --dist $(DIST)
 
 test: $(VENV)/installed ui  ## the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -70,4 +74,4 @@ ui:  ## the query UI's assets (YASGUI, pinned in package.json) into node_modules
 	@if [ -f $(YASGUI_JS) ]; then mkdir -p $(YASGUI_PKG) && cp $(YASGUI_JS) $(YASGUI_CSS) $(YASGUI_PKG)/; fi
 
 clean:
-	rm -rf $(VENV) $(DIST) .dist.builds
+	rm -rf $(VENV) $(DIST) .dist.builds .dist.cache

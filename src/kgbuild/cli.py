@@ -146,17 +146,41 @@ def schema(config, facts_dir: Path | None, output: Path | None) -> None:
               "`kgbuild publish`) instead of dist/'s store; --dist then only supplies the dumps")
 @click.option("--server", "server_name", type=click.Choice(SERVERS),
               help="the HTTP server to run the app under (default: the `server` setting, KGBUILD_SERVER)")
+@click.option("--watch", is_flag=True, help="for maintainers: rebuild on every saved change to facts/, ontology/ "
+              "or queries/, and reload open pages (gunicorn, one worker of many threads)")
+@click.option("--facts", "facts_dir", type=click.Path(path_type=Path),
+              help="with --watch: the facts folder to build (default: facts/)")
 @click.pass_obj
 def serve(config, bind: str | None, workers: int | None, dist: Path | None, backend: str | None,
-          server_name: str | None) -> None:
+          server_name: str | None, watch: bool, facts_dir: Path | None) -> None:
     """Serve dist/ over HTTP: SPARQL endpoint, linked data, dumps and the query UI (granian or gunicorn).
 
     With --backend URL the server keeps no data: it answers from a remote store, so several
     replicas can share one store behind a load balancer (docs/deployment.md).
+
+    With --watch (`make dev`) it builds first, then again whenever a file in facts/, ontology/ or
+    queries/ is saved; a failed build prints its problems as file:line and the last good build stays
+    served; open pages reload themselves when a new build is served, or show the problems. Watch mode
+    runs gunicorn with one worker of many threads: each open page holds one thread.
     """
     from .store import StoreError
     from .web.server import serve as run_server
 
+    if watch:
+        if backend or workers or server_name:
+            raise click.UsageError("--watch builds dist/ and serves it with one gunicorn worker: "
+                                   "leave out --backend, --workers and --server")
+        from .watch import Watched, WatchError, serve_watching
+
+        watched = Watched(facts=facts_dir or config.facts, ontology=config.ontology, queries=config.queries,
+                          out=dist or config.dist, base=config.base_iri)
+        try:
+            serve_watching(watched, bind or config.bind)
+        except (WatchError, StoreError) as error:
+            raise click.ClickException(str(error)) from None
+        return
+    if facts_dir:
+        raise click.UsageError("--facts goes with --watch (a plain serve reads only dist/)")
     try:
         if backend:  # a folder naming the store stands where dist/ would: the server opens it as a store
             from .store.remote import write_pointer

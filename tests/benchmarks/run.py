@@ -12,7 +12,8 @@ Settings (environment):
 - BENCH_SERVERS (the HTTP servers kgbuild is measured under, default "granian,gunicorn"); BENCH_PAGES=0 skips
   the resource pages. The server rows alone, on a build made before: BENCH_DIST=bench-results/work/dist-100k
   BENCH_SIZES=100k BENCH_RDFLIB_SIZE=none BENCH_PAGES=0 BENCH_SEARCH=0 make bench;
-- BENCH_SEARCH=0 skips the label search (search_bench.py, on the query benchmark's build).
+- BENCH_SEARCH=0 skips the label search (search_bench.py, on the query benchmark's build);
+- BENCH_LOOP=0 skips the maintainer's loop (loop_bench.py: the curated build, serve --watch; BENCH_LOOP_REPEATS).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import build_bench, query_bench, search_bench, shacl_bench
+from . import build_bench, loop_bench, query_bench, search_bench, shacl_bench
 from .generate import generate
 from .report import Row, write_report
 
@@ -275,6 +276,9 @@ def main() -> None:
         rows, raw, dists = [], {}, {sizes[-1]: Path(os.environ["BENCH_DIST"])}
     else:
         rows, raw, dists = bench_builds(sizes, seed)
+    if os.environ.get("BENCH_LOOP", "1") != "0" and not os.environ.get("BENCH_DIST"):
+        loop_rows, raw["loop"] = loop_bench.bench(WORK)
+        rows += loop_rows
     if os.environ.get("BENCH_SHACL", "1") != "0" and not os.environ.get("BENCH_DIST"):
         shacl_rows, raw["shacl"] = shacl_bench.bench(sizes, WORK, SIZES, seed)
         rows += shacl_rows

@@ -90,7 +90,8 @@ def test_builds_killed_at_ten_moments_leave_the_last_good_build_served(tmp_path,
     facts = tmp_path / "facts"
     shutil.copytree(REAL_FACTS, facts)
     out = tmp_path / "dist"
-    started = time.monotonic()
+    subprocess.run(kgbuild_build(facts, out), check=True, capture_output=True, cwd=tmp_path)  # fills .dist.cache/
+    started = time.monotonic()  # the builds below reuse HermiT's answer (a label is not in it): time one such
     subprocess.run(kgbuild_build(facts, out), check=True, capture_output=True, cwd=tmp_path)
     full = time.monotonic() - started
     good = snapshot(out)

@@ -24,4 +24,5 @@ def test_under_load_runaways_time_out_and_nothing_else_fails(built, tmp_path, se
     assert figures["rss_mib"]["peak"] < 1024, figures["rss_mib"]
     observe("load", f"{SHORT.clients} clients for {SHORT.seconds:g} s (stored queries, linked data) and a runaway "
             f"query every {SHORT.runaway_every:g} s, timeout {SHORT.timeout:g} s", 1,
-            "no 5xx but the runaways' 503s; simple queries not held up by runaways (p99 under half their timeout); memory < 1 GiB")
+            "no 5xx but the runaways' 503s; simple queries not held up by runaways (p99 under half their "
+            "timeout); memory < 1 GiB")

@@ -29,6 +29,7 @@ from ..config import build_time
 from ..facts import Facts, FactsError, Origin, Problem, load_facts
 from ..storedqueries import load_query
 from . import releases
+from .answercache import AnswerCache, cache_folder
 from .canonical import with_stable_blank_nodes
 from .closure import materialise
 from .links import without_links
@@ -79,8 +80,11 @@ def _line_of(error: Exception) -> int:
     return int(line) if isinstance(line, int) else 1
 
 
-def reason(ontology: Graph, mapped: Mapped, timings: dict[str, float]) -> list[Triple]:
-    """HermiT over a summary of the mapped facts, then what follows materialised: the inferred triples.
+def reason(
+    ontology: Graph, mapped: Mapped, timings: dict[str, float], cache: AnswerCache | None = None
+) -> list[Triple]:
+    """HermiT over a summary of the mapped facts (its answer read from cache when it has seen the same
+    summary before), then what follows materialised: the inferred triples.
 
     :raises FactsError: for an inconsistency, located at the YAML lines of the records that cause it.
     """
@@ -88,7 +92,7 @@ def reason(ontology: Graph, mapped: Mapped, timings: dict[str, float]) -> list[T
     try:
         # owl:sameAs to Wikidata would make HermiT merge individuals: see links.without_links
         reasoned = without_links(mapped.triples)
-        inferred_types = infer_types_of(ontology, reasoned, lambda triple: mapped.origin_of(*triple))
+        inferred_types = infer_types_of(ontology, reasoned, lambda triple: mapped.origin_of(*triple), cache)
     except Inconsistent as error:
         names = ", ".join(vocab.short_name(resource) for resource in error.resources)
         raise FactsError(
@@ -200,8 +204,12 @@ def build(
     queries_dir: Path | None = Path("queries"),
     base: str = vocab.DEFAULT_BASE,
     progress: Progress | None = None,
+    cache: bool = True,
 ) -> BuildReport:
     """Run the whole build: load and check facts, map, reason, validate, and switch out/ to the new build.
+
+    With cache, the reasoner's answers are kept beside out/ (answercache.py) and reused when the same
+    question comes again; the build's bytes are the same either way.
 
     :raises FactsError: every problem found, as file:line messages; out/ is left untouched.
     :raises ReasonerError: when HermiT cannot run.
@@ -220,7 +228,9 @@ def build(
     timings["load"] = time.perf_counter() - clock - timings["validate"]  # YAML and the ontology files
     notes = releases.ReleaseNotes(facts, previous=out if Path(out).exists() else None)  # forks: see ReleaseNotes
     try:
-        return _build_graph(facts, ontology, shapes, out, base, ontology_dir, queries_dir, notes, progress, timings)
+        answers = AnswerCache(cache_folder(out), "reasoner") if cache else None
+        return _build_graph(facts, ontology, shapes, out, base, ontology_dir, queries_dir, notes, progress, timings,
+                            answers)
     finally:
         notes.close()
 
@@ -236,6 +246,7 @@ def _build_graph(
     notes: releases.ReleaseNotes,
     progress: Progress,
     timings: dict[str, float],
+    answers: AnswerCache | None,
 ) -> BuildReport:
     """Map, reason, check shapes and write: the build after its facts are loaded."""
     progress(f"mapping {sum(facts.count().values())} records")
@@ -247,7 +258,7 @@ def _build_graph(
         progress("reasoning (HermiT over a summary of the facts)")
         # HermiT runs in Java: meanwhile this thread writes out the asserted graphs and loads them into
         # the in-memory store the shapes are checked on (off the GIL)
-        reasoning = _Background(lambda: reason(ontology, mapped, timings), "kgbuild-reasoning")
+        reasoning = _Background(lambda: reason(ontology, mapped, timings, answers), "kgbuild-reasoning")
         asserted = graph_text({"ontology": ontology, "facts": mapped.triples}, base)
         memory = ox.Store()
         loading = _Background(lambda: memory.bulk_load(asserted.nquads, format=ox.RdfFormat.N_QUADS), "kgbuild-load")

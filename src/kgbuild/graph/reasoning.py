@@ -10,7 +10,8 @@ resource's inferred types follow from its own statements and its neighbours' ass
 ranges, sub-classes, disjointness, functional properties, someValuesFrom over an asserted class — all
 kgbuild.ttl uses). Everything HermiT infers from a subset of the facts also follows from all of them,
 so the summary never infers a wrong type; an inconsistency is pinned on records by QuickXplain over the
-summary's statements only.
+summary's statements only. HermiT's answers are kept (answercache.py) under a hash of exactly what it
+reads, so an edit to a label, a date or a note, which it never sees, is answered without Java.
 """
 
 from __future__ import annotations
@@ -20,15 +21,23 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
 from ..facts import Origin
+from .answercache import AnswerCache, question_key
 from .ntriples import Triple, nt_term, nt_triples, to_graph
 
 # HermiT accepts only the OWL 2 datatype map, which has neither xsd:date nor rdf:langString.
 OUTSIDE_OWL2_DATATYPES = {XSD.date, XSD.gYear, XSD.gYearMonth, RDF.langString}
+NT_OUTSIDE_OWL2_DATATYPES = {nt_term(datatype) for datatype in OUTSIDE_OWL2_DATATYPES}
+NT_RDFS_LITERAL = nt_term(RDFS.Literal)
+
+
+CONSISTENT, INCONSISTENT = "consistent", "inconsistent"  # first line of a cached answer
+
+KnownTypes = set[tuple[str, str]]  # (resource, class) as N-Triples terms
 
 
 class ReasonerError(Exception):
@@ -50,58 +59,115 @@ def _java_available() -> None:
                             "install it with `apt-get install default-jre-headless` (Debian/Ubuntu) and build again")
 
 
-def _is_consistent(ontology: Graph, facts: Graph, workdir: Path) -> tuple[bool, Graph]:
-    """Run HermiT over ontology + facts; return (consistent?, every rdf:type it knows afterwards)."""
-    import owlready2  # slow to import; only the build needs it
+def _is_consistent(
+    ontology: Graph, facts: list[Triple], workdir: Path, cache: AnswerCache | None = None
+) -> tuple[bool, KnownTypes]:
+    """Run HermiT over ontology + facts; return (consistent?, every (resource, class) it knows afterwards).
 
-    reasoner_input = Graph()
-    for subject, predicate, value in ontology:
-        if isinstance(value, Literal) and (value.language or value.datatype in OUTSIDE_OWL2_DATATYPES):
-            continue  # labels and dates of background facts: no class inference, and HermiT refuses them
-        reasoner_input.add((subject, predicate, RDFS.Literal if value in OUTSIDE_OWL2_DATATYPES else value))
-    for triple in facts:
-        value = triple[2]
-        if isinstance(value, Literal) and (value.language or value.datatype in OUTSIDE_OWL2_DATATYPES):
-            continue  # dates and tagged text carry no class inference; SHACL checks their datatypes
-        reasoner_input.add(triple)
+    With a cache, HermiT runs only for a question it has not answered before: the key is what HermiT
+    would read (so an edited label or date, which it never sees, still finds the answer) and the
+    owlready2 release that carries HermiT.
+    """
+    reasoner_input = _reasoner_input(ontology, facts)
+    key = _question(reasoner_input) if cache is not None else ""
+    if cache is not None:
+        answer = _decoded(cache.read(key))
+        if answer is not None:
+            return answer
+    _java_available()
+    import owlready2  # slow to import; only the build needs it, and only when the cache has no answer
+
     # Our IRIs are unique names: tell HermiT, so functional-property clashes show. Only where a clash
     # can happen (two values of one functional property): one AllDifferent over every individual costs
     # HermiT time quadratic in their number, minutes at a few thousand.
+    reasoner_graph = to_graph(reasoner_input)
     for group in _clashing_values(ontology, facts):
         different = BNode()
-        reasoner_input.add((different, RDF.type, OWL.AllDifferent))
+        reasoner_graph.add((different, RDF.type, OWL.AllDifferent))
         members = BNode()
-        Collection(reasoner_input, members, [*group])
-        reasoner_input.add((different, OWL.distinctMembers, members))
+        Collection(reasoner_graph, members, [*group])
+        reasoner_graph.add((different, OWL.distinctMembers, members))
     path = workdir / "reasoner-input.nt"
-    reasoner_input.serialize(path, format="nt", encoding="utf-8")
+    reasoner_graph.serialize(path, format="nt", encoding="utf-8")
     world = owlready2.World()
     world.get_ontology(path.as_uri()).load(format="ntriples")
     try:
         owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
     except owlready2.OwlReadyInconsistentOntologyError:
-        return False, Graph()
+        answer = (False, set())
     except owlready2.OwlReadyJavaError as error:
         raise ReasonerError(f"HermiT failed: {str(error).strip()[:400]}") from None
-    known_types = Graph()
-    for subject, _, cls in world.as_rdflib_graph().triples((None, RDF.type, None)):
-        if isinstance(subject, URIRef) and isinstance(cls, URIRef):
-            known_types.add((subject, RDF.type, cls))
-    return True, known_types
+    else:
+        answer = (True, {(nt_term(subject), nt_term(cls))
+                         for subject, _, cls in world.as_rdflib_graph().triples((None, RDF.type, None))
+                         if isinstance(subject, URIRef) and isinstance(cls, URIRef)})
+    if cache is not None:
+        cache.write(key, _encoded(answer))
+    return answer
 
 
-def _clashing_values(ontology: Graph, facts: Graph) -> list[list[URIRef]]:
+def _reasoner_input(ontology: Graph, facts: list[Triple]) -> list[Triple]:
+    """What HermiT reads of the ontology and the facts, as sorted N-Triples terms: all but tagged text and
+    dates, which carry no class inference (SHACL checks their datatypes) and which HermiT refuses."""
+    kept: dict[Triple, None] = {}
+    for subject, predicate, value in nt_triples(ontology):
+        if not _outside_owl2(value):
+            kept[(subject, predicate, NT_RDFS_LITERAL if value in NT_OUTSIDE_OWL2_DATATYPES else value)] = None
+    for triple in facts:
+        if not _outside_owl2(triple[2]):
+            kept[triple] = None
+    return sorted(kept)
+
+
+def _outside_owl2(term: str) -> bool:
+    """A literal with a language tag or of a datatype outside the OWL 2 datatype map."""
+    if not _is_literal(term):
+        return False
+    suffix = term[term.rindex('"') + 1:]  # '@en', '^^<...#date>', or '' for xsd:string
+    return suffix.startswith("@") or suffix.removeprefix("^^") in NT_OUTSIDE_OWL2_DATATYPES
+
+
+def _question(reasoner_input: list[Triple]) -> str:
+    """The cache key of HermiT's answer: its input as sorted N-Triples lines, the reasoner's release and
+    how it is asked. (The AllDifferent axioms are left out: they follow from the input.)"""
+    from importlib.metadata import version  # already loaded by the build's other imports
+
+    lines = "\n".join(f"{s} {p} {o} ." for s, p, o in reasoner_input)
+    return question_key(b"HermiT, infer_property_values=False", f"owlready2 {version('owlready2')}".encode(),
+                        lines.encode("utf-8"))
+
+
+def _encoded(answer: tuple[bool, KnownTypes]) -> bytes:
+    consistent, known_types = answer
+    lines = [CONSISTENT if consistent else INCONSISTENT, *(f"{subject} {cls}" for subject, cls in sorted(known_types))]
+    return "\n".join(lines).encode("utf-8")
+
+
+def _decoded(entry: bytes | None) -> tuple[bool, KnownTypes] | None:
+    """An answer read back from the cache, or None for none (or for one this code did not write)."""
+    if entry is None:
+        return None
+    first, *rest = entry.decode("utf-8", "replace").split("\n")
+    if first not in (CONSISTENT, INCONSISTENT):
+        return None
+    pairs = [tuple(line.split(" ")) for line in rest]
+    if any(len(pair) != 2 or not all(term.startswith("<") and term.endswith(">") for term in pair) for pair in pairs):
+        return None
+    return first == CONSISTENT, {(subject, cls) for subject, cls in pairs}
+
+
+def _clashing_values(ontology: Graph, facts: list[Triple]) -> list[list[URIRef]]:
     """Sets of named individuals that one functional property gives one subject (or an inverse-functional
     property one value): the only places where the unique-name assumption changes the answer."""
-    functional = set(ontology.subjects(RDF.type, OWL.FunctionalProperty))
-    inverse_functional = set(ontology.subjects(RDF.type, OWL.InverseFunctionalProperty))
-    values: dict[tuple, set[URIRef]] = {}
+    functional = {nt_term(term) for term in ontology.subjects(RDF.type, OWL.FunctionalProperty)}
+    inverse_functional = {nt_term(term) for term in ontology.subjects(RDF.type, OWL.InverseFunctionalProperty)}
+    values: dict[tuple, set[str]] = {}
     for subject, predicate, value in facts:
-        if predicate in functional and isinstance(value, URIRef):
+        if predicate in functional and value.startswith("<"):
             values.setdefault((subject, predicate), set()).add(value)
-        if predicate in inverse_functional and isinstance(subject, URIRef):
+        if predicate in inverse_functional and subject.startswith("<"):
             values.setdefault((predicate, value), set()).add(subject)
-    return [sorted(group) for group in values.values() if len(group) > 1]
+    return [[URIRef(term[1:-1]) for term in sorted(group)] for group in values.values() if len(group) > 1]
 
 
 def infer_types(ontology: Graph, facts: Graph, explain: Callable[[], dict[Origin | None, Graph]]) -> Graph:
@@ -219,28 +285,30 @@ def summarise(triples: list[Triple], constants: set[str], rdf_type: str,
 
 
 def infer_types_of(
-    ontology: Graph, triples: list[Triple], origin_of: Callable[[Triple], Origin | None]
+    ontology: Graph,
+    triples: list[Triple],
+    origin_of: Callable[[Triple], Origin | None],
+    cache: AnswerCache | None = None,
 ) -> list[Triple]:
     """Types HermiT infers for the facts' resources that the facts do not state, by way of a summary.
 
     `origin_of` gives the record behind a triple (None: no record); it is asked only when the facts
-    are inconsistent.
+    are inconsistent. With a cache, HermiT's answer to a summary it has seen before is read back (see
+    _is_consistent).
 
     :raises Inconsistent: naming the records that together contradict the ontology.
     :raises ReasonerError: when HermiT cannot run.
     """
-    _java_available()
     rdf_type = nt_term(RDF.type)
     constants = {nt_term(term) for term in ontology.subjects() if isinstance(term, URIRef)}
     summary, representative = summarise(triples, constants, rdf_type, linked_properties(ontology))
-    summary_graph = to_graph(summary)
     with tempfile.TemporaryDirectory(prefix="kgbuild-reasoner-") as tmp:
-        consistent, known_types = _is_consistent(ontology, summary_graph, Path(tmp))
+        consistent, known_types = _is_consistent(ontology, summary, Path(tmp), cache)
         if not consistent:
             groups = _groups(summary, origin_of)
             background = groups.pop(None, Graph())  # triples no YAML line wrote (ISO names): always in
             by_record = {origin: graph for origin, graph in groups.items() if origin is not None}
-            culprits = minimal_conflict(ontology + background, by_record, Path(tmp))
+            culprits = minimal_conflict(ontology + background, by_record, Path(tmp), cache)
             subjects = {s for origin in culprits for s in by_record[origin].subjects()}
             # rdflib's terms order (by kind, then text); its stubs type subjects() as Node, which has no order
             raise Inconsistent(sorted(culprits), sorted(subjects))  # type: ignore[type-var]
@@ -248,8 +316,7 @@ def infer_types_of(
     asserted_types = {(subject, value) for subject, predicate, value in triples if predicate == rdf_type}
     skip = {nt_term(OWL.NamedIndividual), nt_term(OWL.Thing)}
     inferred_for: dict[str, list[str]] = {}
-    for subject, _, cls in known_types:
-        subject_term, class_term = nt_term(subject), nt_term(cls)
+    for subject_term, class_term in known_types:
         if class_term not in skip and (subject_term, class_term) not in asserted_types:
             inferred_for.setdefault(subject_term, []).append(class_term)
     inferred: list[Triple] = []
@@ -268,7 +335,9 @@ def _groups(summary: list[Triple], origin_of: Callable[[Triple], Origin | None])
     return {origin: to_graph(group) for origin, group in by_origin.items()}
 
 
-def minimal_conflict(ontology: Graph, groups: dict[Origin, Graph], workdir: Path) -> list[Origin]:
+def minimal_conflict(
+    ontology: Graph, groups: dict[Origin, Graph], workdir: Path, cache: AnswerCache | None = None
+) -> list[Origin]:
     """The smallest set of records whose triples, with the ontology, are inconsistent (QuickXplain).
 
     Costs about 2k·log(n/k) reasoner runs for k culprits among n records: only ever paid on failure.
@@ -278,7 +347,7 @@ def minimal_conflict(ontology: Graph, groups: dict[Origin, Graph], workdir: Path
         for origin in origins:
             for triple in groups[origin]:
                 merged.add(triple)
-        return not _is_consistent(ontology, merged, workdir)[0]
+        return not _is_consistent(ontology, nt_triples(merged), workdir, cache)[0]
 
     def explain(background: list[Origin], has_delta: bool, candidates: list[Origin]) -> list[Origin]:
         if has_delta and inconsistent(background):

@@ -10,7 +10,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from ..config import settings
-from . import changes, dataset, dumps, linkeddata, pages, queries, reconcile, search, sparql, ui
+from . import changes, dataset, dumps, linkeddata, livereload, pages, queries, reconcile, search, sparql, ui
 from .errors import error_response
 from .guards import requestlog, safety
 from .protocol import headers
@@ -30,6 +30,7 @@ def create_app(dist: Path | None = None, overrides: Mapping[str, object] | None 
     blueprints = (sparql.bp, linkeddata.bp, dumps.bp, changes.bp, queries.bp, pages.bp, search.bp, reconcile.bp, ui.bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    livereload.init_app(app)  # only in watch mode (kgbuild serve --watch)
     _register_error_handlers(app)
     safety.init_app(app)  # limits and their statuses (docs/hardening.md)
     requestlog.init_app(app)  # after the handlers above: its 500 body replaces theirs; it answers StoreError

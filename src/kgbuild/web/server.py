@@ -3,6 +3,7 @@ read-only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..config import SERVERS, settings
@@ -11,11 +12,14 @@ from .servers.startup import check_build, log_requests
 
 
 def serve(dist: Path, bind: str = "127.0.0.1:8000", workers: int = 2, threads: int | None = None,
-          server: str | None = None) -> None:
+          server: str | None = None, overrides: Mapping[str, object] | None = None,
+          on_exit: Callable[[], None] | None = None) -> None:
     """Serve dist/ on bind (HOST:PORT) until stopped, under server (default: the `server` setting).
 
     Each worker has `threads` threads (default: one per query process, query_processes), so a
-    request never waits for a query process another thread of its worker does not hold.
+    request never waits for a query process another thread of its worker does not hold. overrides
+    go to create_app (watch mode sets livereload's); on_exit runs as the server stops. Watch mode
+    (overrides or on_exit) runs under gunicorn, whose on_exit hook stops the watcher with the server.
 
     :raises StoreError: dist/ holds no readable build (the message says to run `kgbuild build`).
     :raises ValueError: server names no server this package runs.
@@ -29,11 +33,11 @@ def serve(dist: Path, bind: str = "127.0.0.1:8000", workers: int = 2, threads: i
     limits.share_before_fork()  # per-client limits hold across workers
     log_requests()
     threads = threads or max(config.query_processes, 1)
-    if server == "granian":
+    if server == "granian" and overrides is None and on_exit is None:
         from .servers import granian_server  # only the chosen server is imported
 
         granian_server.run(dist, bind, workers, threads)
     else:
         from .servers import gunicorn_server
 
-        gunicorn_server.run(dist, bind, workers, threads)
+        gunicorn_server.run(dist, bind, workers, threads, overrides=overrides, on_exit=on_exit)

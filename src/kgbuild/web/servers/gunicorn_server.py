@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
@@ -14,9 +15,10 @@ from .startup import GRACEFUL_SECONDS, WORKER_SILENT_SECONDS, stop_query_process
 class KgbuildServer(BaseApplication):
     """gunicorn run from Python: our settings, our app, no command line of its own."""
 
-    def __init__(self, dist: Path, options: dict[str, object]) -> None:
+    def __init__(self, dist: Path, options: dict[str, object], overrides: Mapping[str, object] | None = None) -> None:
         self.dist = dist
         self.options = options
+        self.overrides = overrides
         super().__init__()
 
     def load_config(self) -> None:
@@ -25,7 +27,7 @@ class KgbuildServer(BaseApplication):
                 self.cfg.set(key, value)
 
     def load(self):
-        return create_app(dist=self.dist)
+        return create_app(dist=self.dist, overrides=self.overrides)
 
 
 def _open_in_worker(worker) -> None:
@@ -36,8 +38,12 @@ def _stop_in_worker(server, worker) -> None:
     stop_query_processes(worker.wsgi)
 
 
-def run(dist: Path, bind: str, workers: int, threads: int) -> None:
-    """Serve dist/ on bind (HOST:PORT, or unix:PATH) with gunicorn until stopped (SIGTERM, Ctrl-C)."""
+def run(dist: Path, bind: str, workers: int, threads: int, overrides: Mapping[str, object] | None = None,
+        on_exit: Callable[[], None] | None = None) -> None:
+    """Serve dist/ on bind (HOST:PORT, or unix:PATH) with gunicorn until stopped (SIGTERM, Ctrl-C).
+
+    overrides go to create_app; on_exit runs as the server stops (watch mode: the watcher stops too).
+    """
     options = {
         "bind": bind,
         "workers": workers,
@@ -56,4 +62,6 @@ def run(dist: Path, bind: str, workers: int, threads: int) -> None:
         "worker_exit": _stop_in_worker,
         "proc_name": "kgbuild-serve",
     }
-    KgbuildServer(dist, options).run()
+    if on_exit is not None:
+        options["on_exit"] = lambda server: on_exit()
+    KgbuildServer(dist, options, overrides).run()
