@@ -108,6 +108,22 @@ BREAKAGES = {
     "two components at one position, none at the next": _position_of_second_component_is_1,
     "membership that ends before it starts": _end_before_start,
     "two memberships of one member in one organisation at once": _second_membership_over_the_same_years,
+    # cases of one grouped count query (shapes._counted), broken on the same membership at once
+    "membership without an organisation, with two start dates": lambda ts: [
+        *(t for t in ts if not (t[0] == KZ and t[1] == _t(KG.organisation))),
+        (KZ, _t(KG.startDate), f'"1993-01-01"^^{_t(XSD.date)}'),
+    ],
+    # the date-precision shapes, one per dated property: CICA's Kazakhstan joined in 1992 (a year)
+    "year precision on a date that is not 1 January": lambda ts: _replace(
+        ts, lambda t: t[0] == KZ and t[1] == _t(KG.startDate), lambda t: (t[0], t[1], f'"1992-06-15"^^{_t(XSD.date)}')
+    ),
+    "month precision on a date that is not the 1st": lambda ts: _replace(
+        _replace(ts, lambda t: t[0] == KZ and t[1] == _t(KG.startDatePrecision), lambda t: (t[0], t[1], _t(KG.Month))),
+        lambda t: t[0] == KZ and t[1] == _t(KG.startDate),
+        lambda t: (t[0], t[1], f'"1992-06-15"^^{_t(XSD.date)}'),
+    ),
+    "start precision without a start date": lambda ts: [t for t in ts if not (t[0] == KZ and t[1] == _t(KG.startDate))],
+    "end precision without an end date": lambda ts: [*ts, (KZ, _t(KG.endDatePrecision), _t(KG.Day))],
 }
 
 

@@ -76,6 +76,9 @@ def bench_builds(sizes: list[str], seed: int) -> tuple[list[Row], dict, dict[str
                 spread=f"{spread(total)} / {spread(floor)}",
             )
         )
+        cpu, floor_cpu = statistics.median(b["cpu"] for b in builds), statistics.median(b["cpu"] for b in baselines)
+        rows.append(Row(f"build {size} CPU, all processes, s", cpu, floor_cpu, cpu / floor_cpu, "(info)", None,
+                        spread=f"{spread([b['cpu'] for b in builds])} / {spread([b['cpu'] for b in baselines])}"))
         rows.append(Row(f"build {size} peak memory, MiB", statistics.median(b["peak_mib"] for b in builds),
                         statistics.median(b["peak_mib"] for b in baselines), None, "(info)", None))
     ordered = [size for size in SIZES if size in raw]
