@@ -142,14 +142,15 @@ class LabelIndex:
         kind_sql = f" AND n.kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
         rows = self._rows("FROM name n", "n.folded > ? AND n.folded < ?" + kind_sql,
                           [folded, folded + "\U0010ffff", *(kinds or ())], filters, _SHORTEST_FIRST)
-        return [_match(row, 1, 60.0 + 30.0 * len(folded) / len(row[7])) for row in rows]
+        return [_match(row, 1, 60.0 + 30.0 * _length_ratio(folded, row[7])) for row in rows]
 
     def _words(self, folded: str, filters: _Filters) -> list[_Match]:
         """Names with a word starting with each word of the query ('selatan' finds 'Korea Selatan')."""
         expression = " ".join(f'"{word}"*' for word in folded.split())
         rows = self._rows("FROM name_words w JOIN name n ON n.id = w.rowid", "name_words MATCH ?", [expression],
                           filters, _SHORTEST_FIRST)
-        return [_match(row, 1, 40.0 + 20.0 * len(folded) / len(row[7])) for row in rows]
+        # the shorter over the longer: a query longer than the name ("kazakhstan kazakhstan") scores no more
+        return [_match(row, 1, 40.0 + 20.0 * _length_ratio(folded, row[7])) for row in rows]
 
     def _fuzzy(self, folded: str, filters: _Filters) -> list[_Match]:
         """Names holding, for each word of the query, that word or one spelt close to it (a word of 4 letters
@@ -229,6 +230,15 @@ def _match(row: tuple, tier: int, score: float) -> _Match:
 def _hit(match: _Match, label: str) -> Hit:
     return Hit(match.iri, label, match.name, match.name_kind, match.name_language, match.type, match.score,
                TIERS[match.tier])
+
+
+def _length_ratio(query: str, name: str) -> float:
+    """How much of the longer of the two the shorter covers, 0-1: what keeps a prefix score within its band.
+
+    >>> _length_ratio("kaz", "kazakhstan"), round(_length_ratio("kazakhstan " * 45, "kazakhstan"), 2)
+    (0.3, 0.02)
+    """
+    return min(len(query), len(name)) / max(len(query), len(name))
 
 
 def _similarity(matcher: SequenceMatcher, query: str, name: str) -> float:

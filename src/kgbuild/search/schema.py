@@ -49,14 +49,18 @@ CREATE VIRTUAL TABLE word_trigrams USING fts5 (text, content='word', content_row
 
 
 def class_iri(name: str) -> str:
-    """A class given as a local name ('Country') or a full IRI, as an IRI.
+    """A class given as a local name ('Country'), a kg: name ('kg:Country') or a full IRI, as an IRI: the one
+    reading of a class name, for /search and /reconcile alike.
 
-    >>> class_iri("Country")
-    'https://w3id.org/kgbuild/ontology#Country'
+    >>> class_iri("Country"), class_iri(" kg:Country ")
+    ('https://w3id.org/kgbuild/ontology#Country', 'https://w3id.org/kgbuild/ontology#Country')
     >>> class_iri("http://schema.org/Country")
     'http://schema.org/Country'
     """
-    return name if ":" in name else KG + name
+    text = name.strip()
+    if text.startswith("kg:"):
+        return KG + text[len("kg:"):]
+    return text if ":" in text else KG + text
 
 
 def class_group(class_: str) -> int:
