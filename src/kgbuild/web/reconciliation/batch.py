@@ -4,6 +4,7 @@ what is wrong with it and how to send it right."""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 
 from ..protocol.operation import ProtocolError
@@ -91,7 +92,9 @@ def _read_types(key: str, types: object) -> tuple[str, ...]:
 
 
 def _read_limit(key: str, limit: object) -> int:
-    if isinstance(limit, bool) or not isinstance(limit, int | float) or limit < 1 or limit != int(limit):
+    # JSON may give Infinity, NaN or 1e400 (a float's infinity): no whole number, so checked before int()
+    if (isinstance(limit, bool) or not isinstance(limit, int | float) or not math.isfinite(limit) or limit < 1
+            or limit != int(limit)):
         raise _bad(key, f"limit must be a positive integer, not {json.dumps(limit)}")
     return min(int(limit), MAX_CANDIDATES)
 
