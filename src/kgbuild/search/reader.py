@@ -10,6 +10,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from .folding import fold, letters
+from .labels import preferred_label
 from .schema import CODE_KINDS, SCHEMA_VERSION
 
 TIERS = ("exact", "prefix", "fuzzy")
@@ -186,23 +187,22 @@ class LabelIndex:
         return [text for _, text in sorted(close)[:8]]
 
     def _labels(self, resources: list[int], lang: str | None) -> dict[int, str]:
-        """Each resource's label: in lang, else English, else without a language, else any (first by text)."""
-        preference = [lang or "en", "en", ""]
-        chosen: dict[int, tuple[int, str]] = {}
+        """Each resource's label, by the one rule (labels.preferred_label); its IRI when it has none."""
+        found: dict[int, list[tuple[str, str]]] = {resource: [] for resource in resources}
         for start in range(0, len(resources), 500):
             batch = resources[start:start + 500]
             rows = self._connection.execute(
                 f"SELECT resource, language, text FROM name WHERE kind = 'label' AND resource IN "
                 f"({', '.join('?' * len(batch))})", batch).fetchall()
             for resource, language, text in rows:
-                rank = (preference.index(language) if language in preference else 3, text)
-                if resource not in chosen or rank < chosen[resource]:
-                    chosen[resource] = rank
-        missing = [resource for resource in resources if resource not in chosen]
-        labels = {resource: text for resource, (_, text) in chosen.items()}
-        for resource in missing:  # no rdfs:label at all: shown by its IRI
-            row = self._connection.execute("SELECT iri FROM resource WHERE id = ?", (resource,)).fetchone()
-            labels[resource] = row[0]
+                found[resource].append((language, text))
+        labels = {}
+        for resource, pairs in found.items():
+            label = preferred_label(pairs, lang)
+            if label is None:  # no rdfs:label at all: shown by its IRI
+                row = self._connection.execute("SELECT iri FROM resource WHERE id = ?", (resource,)).fetchone()
+                label = row[0]
+            labels[resource] = label
         return labels
 
 

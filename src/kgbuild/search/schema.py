@@ -12,19 +12,19 @@ NAME_KINDS = ("label", "official", "former", "acronym", "short", "variant", "cod
 # a kind whose names short queries (one or two letters) may match by prefix
 CODE_KINDS = ("acronym", "code")
 
-# ranking groups: within a tier, organisations and countries first, then the things one looks up by
-# name, then the records that only join others (memberships, statements, names). Unlisted classes: 2.
-CLASS_GROUPS: dict[str, int] = {
-    **{KG + name: 0 for name in ("Organisation", "Country")},
-    **{KG + name: 1 for name in ("Place", "Summit", "MinisterialMeeting", "Meeting", "Declaration", "Document",
-                                 "DeclarationComponent", "Person", "Initiative")},
-}
-# the class a hit shows when a resource has several: the first of these it has, else its first by IRI
-# (kg:Member is inferred for every member, so a country shows as a Country)
-SHOWN_CLASSES = (
-    "Organisation", "Country", "Summit", "MinisterialMeeting", "Meeting", "Declaration", "DeclarationComponent",
-    "Document", "Place", "Person", "Initiative", "Source", "Chairmanship", "Membership",
+# the classes in the order they rank and show, by group: organisations and countries first, then the
+# things one looks up by name, then the records that only join others. A resource of several classes shows
+# as the first of these it has, else its first by IRI (kg:Member is inferred for every member, so a country
+# shows as a Country); an unlisted class ranks with the records.
+RANKED_CLASSES: tuple[tuple[str, ...], ...] = (
+    ("Organisation", "Country"),
+    ("Summit", "MinisterialMeeting", "Meeting", "Declaration", "DeclarationComponent", "Document", "Place",
+     "Person", "Initiative"),
+    ("Source", "Chairmanship", "Membership"),
 )
+SHOWN_CLASSES = tuple(name for group in RANKED_CLASSES for name in group)
+CLASS_GROUPS: dict[str, int] = {KG + name: group for group, names in enumerate(RANKED_CLASSES) for name in names}
+UNLISTED_GROUP = len(RANKED_CLASSES) - 1
 
 DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -64,7 +64,7 @@ def class_iri(name: str) -> str:
 
 
 def class_group(class_: str) -> int:
-    return CLASS_GROUPS.get(class_, 2)
+    return CLASS_GROUPS.get(class_, UNLISTED_GROUP)
 
 
 def shown_class(classes: list[str]) -> str:
