@@ -248,6 +248,11 @@ def test_an_iso_code_confirms_a_namesake_free_match(server):
     assert (found["id"], found["match"]) == ("country/la", True)  # LA: Laos in ISO 3166-1
 
 
+def test_a_possessive_finds_its_owner_first_but_is_no_certain_match(server):
+    found = top(reconcile(server, {"q0": {"query": "Kazakhstan’s", "limit": 3}}))
+    assert (found["id"], found["match"]) == ("country/kz", False)
+
+
 @pytest.mark.parametrize("empty", ["", "  ", []])
 def test_an_empty_property_value_neither_agrees_nor_disagrees(server, empty):
     plain = top(reconcile(server, {"q0": {"query": "Kazakhstan", "type": "Country"}}))

@@ -161,6 +161,11 @@ def test_the_type_filter_takes_a_kg_name_as_reconcile_does(server):
     assert all(hit["type"] == KG + "Country" for hit in found(server, "Republik", type="kg:Country"))
 
 
+def test_a_possessive_finds_what_it_is_said_of_first(server):
+    hits = found(server, "Kazakhstan's", limit=3)
+    assert (hits[0]["id"], hits[0]["match"]) == (ID + "country/kz", "prefix")  # said of it; not its name
+
+
 @pytest.mark.parametrize("repeats", [2, 45, 500])
 def test_a_query_repeating_a_name_scores_within_0_to_100(server, repeats):
     hits = found(server, " ".join(["Kazakhstan"] * repeats)[:5000], limit=20)

@@ -5,16 +5,17 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from .folding import fold, letters
+from .folding import fold, letters, without_possessives
 from .labels import preferred_label
 from .schema import CODE_KINDS, SCHEMA_VERSION
 
 TIERS = ("exact", "prefix", "fuzzy")
 FUZZY_MIN = 0.8  # similarity (difflib ratio) a fuzzy match needs: one typo in a name of 5+ letters passes
+POSSESSIVE_SCORE = 90.0  # a name the query is the possessive of: the top of the prefix tier, never exact
 CANDIDATES = 200  # rows each matcher reads at most before ranking (the cap that keeps a query fast at any size)
 _SHORTEST_FIRST = "ORDER BY r.class_group, length(n.folded), n.folded, r.iri"  # which candidates a capped read keeps
 
@@ -84,7 +85,8 @@ class LabelIndex:
 
         types: class IRIs a resource must have one of; lang: 'en' or 'id', names in that language (and
         names without one, like acronyms) and labels shown in it. A query that is exactly a name matches no
-        typos (it is not misspelt); nor does one that finds limit resources without them. Short queries (3
+        typos (it is not misspelt); nor does one that finds limit resources without them. A possessive
+        ("Kazakhstan's") finds what it is said of at the top of the prefix tier. Short queries (3
         letters or fewer) match no typos, and one or two letters match only exactly or as the start of an
         acronym or ISO code.
         """
@@ -96,6 +98,9 @@ class LabelIndex:
         with self._lock:
             matches = self._exact(folded, filters)
             spelt_right = bool(matches)  # a query that is a name exactly is not a typo: no fuzzy matches
+            owner = fold(without_possessives(q))
+            if not spelt_right and owner and owner != folded:  # "Kazakhstan's": said of Kazakhstan, not it
+                matches += [replace(match, tier=1, score=POSSESSIVE_SCORE) for match in self._exact(owner, filters)]
             prefix_kinds = CODE_KINDS if size <= 2 else None
             matches += self._prefix(folded, filters, prefix_kinds)
             if size > 3:
