@@ -187,6 +187,16 @@ def test_type_filters_candidates_by_class(server):
     assert all(not c["id"].startswith("place/") for c in as_country["q0"]["result"])
 
 
+def test_type_strict_all_asks_for_every_listed_type(server):
+    # CICA is an organisation, not a country: one of the two types, not both
+    either = reconcile(server, {"q0": {"query": "CICA", "type": ["Country", "Organisation"]}})
+    assert top(either)["id"] == "organisation/cica"
+    both = reconcile(server, {"q0": {"query": "CICA", "type": ["Country", "Organisation"], "type_strict": "all"}})
+    assert both["q0"]["result"] == []
+    summits = reconcile(server, {"q0": {"query": "CICA", "type": ["Summit", "Meeting"], "type_strict": "all"}})
+    assert summits["q0"]["result"] and all(c["id"].startswith("summit/") for c in summits["q0"]["result"])
+
+
 def test_a_type_by_its_iri_is_the_same_type(server):
     by_name = reconcile(server, {"q0": {"query": "Almaty", "type": "Place"}})
     by_iri = reconcile(server, {"q0": {"query": "Almaty", "type": KG + "Place"}})

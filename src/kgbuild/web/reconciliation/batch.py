@@ -33,6 +33,7 @@ class ReconciliationQuery:
     types: tuple[str, ...] = ()
     limit: int = DEFAULT_CANDIDATES
     properties: tuple[PropertyCondition, ...] = ()
+    every_type: bool = False  # type_strict "all": a candidate must have each of types, not one of them
 
 
 def read_batch(text: str, batch_size: int = BATCH_SIZE) -> list[ReconciliationQuery]:
@@ -78,7 +79,8 @@ def _read_query(key: str, fields: object) -> ReconciliationQuery:
     if strict not in TYPE_STRICT:
         raise _bad(key, f"type_strict must be one of {', '.join(TYPE_STRICT)}, not {strict!r}")
     return ReconciliationQuery(key, text.strip(), _read_types(key, fields.get("type")),
-                               _read_limit(key, fields.get("limit", DEFAULT_CANDIDATES)), conditions)
+                               _read_limit(key, fields.get("limit", DEFAULT_CANDIDATES)), conditions,
+                               every_type=strict == "all")
 
 
 def _read_types(key: str, types: object) -> tuple[str, ...]:

@@ -66,6 +66,15 @@ def describe(build: Store, iri: str, types: tuple[str, ...] = ()) -> NameCandida
     return NameCandidate(iri, name, name, term_id(shown_class(classes)) if classes else None, 100.0, True)
 
 
+def having_every_type(build: Store, candidates: list[NameCandidate], types: tuple[str, ...]) -> list[NameCandidate]:
+    """The candidates that have each of types (ids), in the order given (type_strict "all")."""
+    wanted = {class_iri(t) for t in types}
+    nodes = [ox.NamedNode(candidate.iri) for candidate in candidates]
+    classes = build.objects(nodes, ox.NamedNode(RDF_TYPE))
+    return [candidate for candidate, node in zip(candidates, nodes, strict=True)
+            if wanted <= {c.value for c in classes.get(node, ())}]
+
+
 def _entity_types(build: Store) -> list[str]:
     """Every type but the records of one name or one ranked value: those name their owner, the candidate."""
     return [t for t in known_types(build) if t not in RECORD_TYPES]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ...store import Store
 from ..protocol.operation import ProtocolError
 from .batch import PropertyCondition, ReconciliationQuery
-from .candidates import NameCandidate, describe, name_candidates
+from .candidates import NameCandidate, describe, having_every_type, name_candidates
 from .ids import entity_id, entity_iri
 from .properties import Property, agreement, find_property, known_properties
 from .types import known_type_id, known_types
@@ -46,6 +46,8 @@ def reconcile(build: Store, query: ReconciliationQuery) -> list[dict]:
     types = tuple(known_type_id(build, t) for t in query.types)
     properties = [(_property(build, condition.pid), condition) for condition in query.properties]
     by_id = _by_identifier(build, query.text, types)
+    if by_id is not None and query.every_type and not having_every_type(build, [by_id.candidate], types):
+        by_id = None
     if by_id is not None:  # the properties still count: a contradicted id is no match
         _weigh_properties(build, [by_id], properties)
         return [_shown(build, by_id, matched=not by_id.disagrees)]
@@ -53,6 +55,8 @@ def reconcile(build: Store, query: ReconciliationQuery) -> list[dict]:
     if not text:
         return []  # no name to look up, and no index of other values
     found = name_candidates(build, text, types, query.limit * MORE_CANDIDATES)
+    if query.every_type and len(types) > 1:
+        found = having_every_type(build, found, types)
     scored = [Scored(c, c.score, features=[{"id": "name", "value": round(c.score, 1)},
                                            {"id": "name_exact", "value": c.exact}]) for c in found]
     _weigh_properties(build, scored, properties)
