@@ -91,6 +91,15 @@ WIKIDATA_PAGE = WIKIDATA_HOME + "wiki/"  # an entity's page for people: WIKIDATA
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 
 
+def resource_space(base: str) -> str:
+    """The namespace every resource of a build lives in: {base}id/{kind}/{slug} (DESIGN.md §2).
+
+    >>> resource_space(DEFAULT_BASE)
+    'https://w3id.org/kgbuild/id/'
+    """
+    return f"{base}id/"
+
+
 def wikidata_entity(qid: str) -> str:
     """The IRI of a Wikidata entity, by its Q-id.
 

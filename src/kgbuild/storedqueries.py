@@ -19,7 +19,7 @@ from typing import Any, cast
 
 import pyoxigraph as ox
 
-from . import vocab
+from . import iris, vocab
 from .iris import XSD
 
 XSD_PREFIX = re.compile(r"^\s*PREFIX\s+xsd:\s*<http://www\.w3\.org/2001/XMLSchema#>", re.IGNORECASE | re.MULTILINE)
@@ -29,7 +29,6 @@ VALUES_LINE = re.compile(r"^[ \t]*VALUES[ \t]*\(([?$\w \t]*)\)[ \t]*\{[ \t]*\((.
 VALUES_TERM = re.compile(r'<[^<>]*>|"(?:[^"\\]|\\.)*"(?:\^\^(?:<[^<>]*>|[A-Za-z][\w-]*:\w*)|@[A-Za-z0-9-]+)?|UNDEF')
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # a stored query's name: its file stem
-SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # the literal types a parameter may take: what a value must look like, and how to say so
 LITERAL_TYPES = {
     "xsd:string": (re.compile(r".*", re.DOTALL), "any text"),
@@ -68,7 +67,7 @@ class Parameter:
         """
         text = text.strip()
         if self.type in vocab.KINDS:
-            if not SLUG_PATTERN.fullmatch(text):
+            if not vocab.SLUG_PATTERN.fullmatch(text):
                 raise ParameterError(f"parameter {self.name}={text!r} is not a {self.type} id; write its lower-case "
                                      "slug (letters, digits, '-'), e.g. cica or kz")
             return ox.NamedNode(str(vocab.resource_iri(self.type, text, base)))
@@ -241,7 +240,9 @@ def _values_row(stored: StoredQuery, file: str) -> tuple[int, int]:
 def _shows_default(parameter: Parameter, token: str, default: ox.NamedNode | ox.Literal | None,
                    xsd_prefixed: bool) -> bool:
     if parameter.type in vocab.KINDS and default is not None:  # any base IRI: a build may set its own
-        return token.startswith("<http") and token.endswith(f"/id/{parameter.type}/{parameter.default}>")
+        # resource_space("/") is the resource path under any base: "/id/"
+        return token.startswith("<http") and token.endswith(
+            f"{iris.resource_space('/')}{parameter.type}/{parameter.default}>")
     return token in (write_term(default, xsd_prefixed), write_term(default, False))
 
 

@@ -33,6 +33,8 @@ Kind = TypingLiteral[
 KINDS: tuple[str, ...] = get_args(Kind)
 
 GRAPH_NAMES = ("ontology", "facts", "inferred")
+# the one slug rule (DESIGN.md §2): lower-case letters and digits in runs joined by single '-'
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 class KG(DefinedNamespace):
@@ -177,7 +179,7 @@ def resource_iri(kind: str, slug: str, base: str = DEFAULT_BASE) -> URIRef:
     """
     if kind not in KINDS:
         raise ValueError(f"unknown resource kind {kind!r}; expected one of {', '.join(KINDS)}")
-    return URIRef(f"{base}id/{kind}/{slug}")
+    return URIRef(f"{iris.resource_space(base)}{kind}/{slug}")
 
 
 def wikidata_linkset_iri(base: str = DEFAULT_BASE) -> URIRef:
@@ -200,12 +202,16 @@ def release_iri(build_id: str, base: str = DEFAULT_BASE) -> URIRef:
 
 
 def split_resource_iri(iri: str, base: str = DEFAULT_BASE) -> tuple[str, str] | None:
-    """Return (kind, slug) for an IRI minted by resource_iri, or None for any other IRI."""
-    prefix = f"{base}id/"
+    """Return (kind, slug) for an IRI minted by resource_iri, or None for any other IRI.
+
+    >>> split_resource_iri("https://w3id.org/kgbuild/id/place/Nur Sultan") is None  # no slug: not ours
+    True
+    """
+    prefix = iris.resource_space(base)
     if not iri.startswith(prefix):
         return None
     kind, _, slug = iri[len(prefix):].partition("/")
-    if kind not in KINDS or not slug or "/" in slug:
+    if kind not in KINDS or not SLUG_PATTERN.fullmatch(slug):
         return None
     return kind, slug
 
@@ -220,7 +226,7 @@ PREFIXES: dict[str, str] = {
 def resource_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     """Prefixes for the resource kinds (kgorg:, kgcountry: ...), for dumps and the query UI."""
     short = {"organisation": "kgorg", "country": "kgcountry"}
-    return {short.get(kind, f"kg{kind}"): f"{base}id/{kind}/" for kind in KINDS}
+    return {short.get(kind, f"kg{kind}"): f"{iris.resource_space(base)}{kind}/" for kind in KINDS}
 
 
 # Slug rules (DESIGN.md §2). The loader checks uniqueness with the same functions the mapper mints with.

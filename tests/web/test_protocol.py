@@ -115,6 +115,22 @@ def test_from_naming_a_graph_the_store_lacks_reads_an_empty_graph(server, query)
     assert response.json()["results"]["bindings"] == []
 
 
+@pytest.mark.parametrize("query", [
+    "SELECT * FROM <relative> { ?s ?p ?o }",
+    "SELECT * FROM NAMED <graphs/facts> { GRAPH ?g { ?s ?p ?o } }",
+])
+def test_from_a_relative_graph_name_without_a_base_is_a_400_saying_so(server, query):
+    response = server.get("/sparql", params={"query": query}, headers=SRJ)
+    assert response.status_code == 400, response.text
+    assert "absolute IRI" in response.text and "BASE" in response.text
+
+
+def test_from_a_relative_graph_name_under_a_base_reads_that_graph(server):
+    base, name = FACTS.rsplit("/", 1)  # FROM <facts> under BASE <.../graph/> is the facts graph
+    query = f"BASE <{base}/> ASK FROM <{name}> {{ <{CICA}> a <{KG}Organisation> }}"
+    assert boolean_of(server.get("/sparql", params={"query": query})) is True
+
+
 def test_from_a_known_graph_and_an_unknown_one_reads_the_known_one(server):
     query = f"ASK FROM <{UNKNOWN}> FROM <{FACTS}> {{ <{CICA}> a <{KG}Organisation> }}"
     assert boolean_of(server.get("/sparql", params={"query": query})) is True

@@ -73,6 +73,15 @@ def test_stored_query_takes_parameters_from_the_query_string(handmade_server):
     assert [row["count"] for row in csv.DictReader(io.StringIO(response.text))] == ["4"]
 
 
+@pytest.mark.parametrize("blank", ["", " ", "\t"])
+def test_a_blank_parameter_value_keeps_the_default(handmade_server, blank):
+    # as test_stored_query_runs_with_its_defaults: 5 full members in 2021
+    response = handmade_server.get("/queries/members-as-of", params={"date": blank},
+                                   headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
+    assert [b["count"]["value"] for b in response.json()["results"]["bindings"]] == ["5"]
+
+
 def test_resource_parameters_take_a_slug(handmade_server):
     response = handmade_server.get("/queries/summits", params={"org": "un"},
                                    headers={"Accept": "application/sparql-results+json"})

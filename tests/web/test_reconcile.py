@@ -187,6 +187,16 @@ def test_type_filters_candidates_by_class(server):
     assert all(not c["id"].startswith("place/") for c in as_country["q0"]["result"])
 
 
+def test_type_strict_all_asks_for_every_listed_type(server):
+    # CICA is an organisation, not a country: one of the two types, not both
+    either = reconcile(server, {"q0": {"query": "CICA", "type": ["Country", "Organisation"]}})
+    assert top(either)["id"] == "organisation/cica"
+    both = reconcile(server, {"q0": {"query": "CICA", "type": ["Country", "Organisation"], "type_strict": "all"}})
+    assert both["q0"]["result"] == []
+    summits = reconcile(server, {"q0": {"query": "CICA", "type": ["Summit", "Meeting"], "type_strict": "all"}})
+    assert summits["q0"]["result"] and all(c["id"].startswith("summit/") for c in summits["q0"]["result"])
+
+
 def test_a_type_by_its_iri_is_the_same_type(server):
     by_name = reconcile(server, {"q0": {"query": "Almaty", "type": "Place"}})
     by_iri = reconcile(server, {"q0": {"query": "Almaty", "type": KG + "Place"}})
@@ -221,20 +231,51 @@ def test_a_contradicting_iso_code_takes_the_match_away(server):
 
 
 def test_a_name_two_resources_share_is_no_match(server):
-    # Laos: the country, and the title of a source (the Indonesian embassy's page on Laos, facts/sources.yaml)
-    result = reconcile(server, {"q0": {"query": "Laos"}})
-    assert {"country/la", "source/kemlu-vientiane-laos"} <= {c["id"] for c in result["q0"]["result"]}
+    # two sources carry CICA's full English name as their title (facts/sources.yaml: kemlu-cica, pilac-2015-02)
+    name = "Conference on Interaction and Confidence Building Measures in Asia (CICA)"
+    result = reconcile(server, {"q0": {"query": name, "type": "Source"}})
+    assert {"source/kemlu-cica", "source/pilac-2015-02"} <= {c["id"] for c in result["q0"]["result"]}
     assert not any(candidate["match"] for candidate in result["q0"]["result"])
 
 
 def test_a_namesake_past_the_limit_still_takes_the_match_away(server):
-    result = reconcile(server, {"q0": {"query": "Laos", "limit": 1}})
+    name = "Conference on Interaction and Confidence Building Measures in Asia (CICA)"
+    result = reconcile(server, {"q0": {"query": name, "type": "Source", "limit": 1}})
     assert [c["match"] for c in result["q0"]["result"]] == [False]
 
 
-def test_an_iso_code_tells_namesakes_apart(server):
+def test_a_source_titled_like_a_country_does_not_stand_in_its_way(server):
+    # the Indonesian embassy's page on Laos is titled "Laos" (facts/sources.yaml): a record, not a thing
+    result = reconcile(server, {"q0": {"query": "Laos"}})
+    assert (top(result)["id"], top(result)["match"]) == ("country/la", True)
+    assert not any(c["id"].startswith("source/") for c in result["q0"]["result"])
+    as_source = reconcile(server, {"q0": {"query": "Laos", "type": "Source"}})
+    assert "source/kemlu-vientiane-laos" in {c["id"] for c in as_source["q0"]["result"]}
+
+
+def test_an_iso_code_confirms_a_namesake_free_match(server):
     found = top(reconcile(server, {"q0": {"query": "Laos", "properties": [{"pid": "isoCode", "v": "LA"}]}}))
     assert (found["id"], found["match"]) == ("country/la", True)  # LA: Laos in ISO 3166-1
+
+
+def test_a_possessive_finds_its_owner_first_but_is_no_certain_match(server):
+    found = top(reconcile(server, {"q0": {"query": "Kazakhstan’s", "limit": 3}}))
+    assert (found["id"], found["match"]) == ("country/kz", False)
+
+
+@pytest.mark.parametrize("empty", ["", "  ", []])
+def test_an_empty_property_value_neither_agrees_nor_disagrees(server, empty):
+    plain = top(reconcile(server, {"q0": {"query": "Kazakhstan", "type": "Country"}}))
+    with_blank = top(reconcile(server, {"q0": {"query": "Kazakhstan", "type": "Country",
+                                               "properties": [{"pid": "isoCode", "v": empty}]}}))
+    assert (with_blank["id"], with_blank["match"], with_blank["score"]) == ("country/kz", True, plain["score"])
+
+
+@pytest.mark.parametrize("repeats", [2, 45])
+def test_a_query_repeating_a_name_scores_within_0_to_100(server, repeats):
+    result = reconcile(server, {"q0": {"query": " ".join(["Kazakhstan"] * repeats), "limit": 20}})
+    assert "country/kz" in {c["id"] for c in result["q0"]["result"]}
+    assert all(0 <= c["score"] <= 100 for c in result["q0"]["result"])
 
 
 def test_a_name_property_is_compared_as_names_are(server):
@@ -263,6 +304,35 @@ def test_an_entity_id_as_query_gives_that_entity(server):
     assert (found["id"], found["match"]) == ("country/kz", True)
 
 
+def test_an_entity_id_of_another_type_is_no_candidate(server):
+    result = reconcile(server, {"q0": {"query": "country/kz", "type": "Organisation"}})
+    assert "country/kz" not in {c["id"] for c in result["q0"]["result"]}
+
+
+def test_an_entity_id_with_a_contradicting_property_is_no_match(server):
+    # Kazakhstan's ISO 3166-1 code is KZ; FR is France's
+    found = top(reconcile(server, {"q0": {"query": "country/kz", "properties": [{"pid": "isoCode", "v": "FR"}]}}))
+    assert (found["id"], found["match"]) == ("country/kz", False)
+    assert {"id": "property:isoCode", "value": False} in found["features"]
+
+
+# ids no resource can have (a slug is lower-case letters, digits and '-'): each is no id, never a server error
+NO_SLUG = ["place/Nur Sultan", "country/<kz>", 'country/"kz"', "country/kz}", "country/k\x00z"]
+
+
+@pytest.mark.parametrize("identifier", NO_SLUG)
+def test_an_id_no_slug_can_be_is_no_entity_in_a_batch(server, identifier):
+    result = reconcile(server, {"q0": {"query": identifier}, "q1": {"query": "Kazakhstan", "type": "Country"}})
+    assert top(result, "q1")["id"] == "country/kz"  # one such cell does not fail the batch
+    assert identifier not in {c["id"] for c in result["q0"]["result"]}
+
+
+@pytest.mark.parametrize("identifier", NO_SLUG)
+def test_an_id_no_slug_can_be_gets_an_empty_row_and_no_preview(server, identifier):
+    assert extend(server, [identifier, "country/kz"], ["isoCode"])["rows"][identifier] == {"isoCode": []}
+    assert server.get("/reconcile/preview", params={"id": identifier}).status_code == 404
+
+
 # --- what is refused, and how --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("field, value, names", [
@@ -270,6 +340,9 @@ def test_an_entity_id_as_query_gives_that_entity(server):
     ("queries", '["Kazakhstan"]', "JSON object"),
     ("queries", '{"q0": {"query": "Kazakhstan", "lang": "en"}}', "'lang'"),
     ("queries", '{"q0": {"query": "Kazakhstan", "limit": 0}}', "limit"),
+    ("queries", '{"q0": {"query": "Kazakhstan", "limit": Infinity}}', "limit must be a positive integer"),
+    ("queries", '{"q0": {"query": "Kazakhstan", "limit": NaN}}', "limit must be a positive integer"),
+    ("queries", '{"q0": {"query": "Kazakhstan", "limit": 1e400}}', "limit must be a positive integer"),
     ("queries", '{"q0": {"query": ""}}', "non-empty query"),
     ("queries", '{"q0": {"query": "%s"}}' % ("Kazakhstan" * 100), "a name has at most"),
     ("queries", "[" * 100_000 + "]" * 100_000, "nested too deep"),

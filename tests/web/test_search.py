@@ -115,6 +115,7 @@ def test_limit_caps_the_results(server, limit):
 
 @pytest.mark.parametrize(("params", "named"), [
     ({"limit": "0"}, "limit='0'"), ({"limit": "101"}, "limit='101'"), ({"limit": "ten"}, "limit='ten'"),
+    ({"limit": "²"}, "limit='²'"),  # a digit to str.isdigit(), but no number to int()
     ({"lang": "fr"}, "lang='fr'"), ({"type": "Countyr"}, "type='Countyr'"), ({"format": "xml"}, "format='xml'"),
 ])
 def test_a_bad_parameter_is_a_400_naming_it(server, params, named):
@@ -147,6 +148,30 @@ def test_the_landing_page_offers_a_search_box_of_its_own(server):
 def test_a_build_without_a_search_index_answers_503_saying_why(handmade_server):
     response = handmade_server.get("/search", params={"q": "Kazakhstan"}, headers=JSON)
     assert response.status_code == 503 and "kgbuild build" in response.text
+
+
+def test_the_503_keeps_the_server_s_folders_to_itself(handmade_server):
+    response = handmade_server.get("/search", params={"q": "Kazakhstan"}, headers=JSON)
+    assert response.status_code == 503
+    assert "search.sqlite" not in response.text and ".dist" not in response.text and "/tmp" not in response.text
+
+
+def test_the_type_filter_takes_a_kg_name_as_reconcile_does(server):
+    assert [hit["id"] for hit in found(server, "Astana", type="kg:Place")][:1] == [ID + "place/astana"]
+    assert all(hit["type"] == KG + "Country" for hit in found(server, "Republik", type="kg:Country"))
+
+
+def test_a_possessive_finds_what_it_is_said_of_first(server):
+    hits = found(server, "Kazakhstan's", limit=3)
+    assert (hits[0]["id"], hits[0]["match"]) == (ID + "country/kz", "prefix")  # said of it; not its name
+
+
+@pytest.mark.parametrize("repeats", [2, 45, 500])
+def test_a_query_repeating_a_name_scores_within_0_to_100(server, repeats):
+    hits = found(server, " ".join(["Kazakhstan"] * repeats)[:5000], limit=20)
+    assert ID + "country/kz" in [hit["id"] for hit in hits]
+    assert all(0 <= hit["score"] <= 100 for hit in hits)
+    assert all(hit["score"] <= 90 for hit in hits if hit["match"] == "prefix")  # docs: a prefix scores 40-90
 
 
 def test_a_new_build_s_names_are_found_once_dist_switches_to_it(tmp_path):

@@ -33,3 +33,16 @@ def test_enter_in_the_header_box_opens_the_results_page(page, server):  # noqa: 
     assert first.inner_text() == "China"
     first.click()
     page.wait_for_url(server.url("/id/country/cn"), timeout=15000)
+
+
+def test_suggestions_of_an_earlier_query_go_when_a_later_one_fails(page, server):  # noqa: F811
+    page.goto(server.url("/id/country/kz"))
+    box = page.locator("header form.search input[name=q]")
+    box.fill("Nur-Sultan")
+    suggestions = page.locator("header ul.suggestions a")
+    suggestions.first.wait_for(timeout=15000)
+    # the server now fails (as a build switch or an overloaded worker may): Astana is no answer to "Tiongkok"
+    page.route("**/search?*", lambda route: route.fulfill(status=503, body="busy"))
+    box.fill("Tiongkok")
+    suggestions.first.wait_for(state="detached", timeout=15000)
+    assert suggestions.count() == 0 and not page.locator("header ul.suggestions").is_visible()

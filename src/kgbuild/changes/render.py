@@ -10,6 +10,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from .. import vocab
+from ..iris import resource_space
 from ..vocab import PROV
 from .diff import Change, ChangeSet, FieldChange
 from .records import Snapshot
@@ -74,7 +75,8 @@ def change_document(change_set: ChangeSet, base: str = vocab.DEFAULT_BASE) -> di
         record = change.record
         entry: dict[str, Any] = {
             "action": change.action, "kind": record.kind, "scope": record.scope, "summary": change.summary,
-            "text": change_line(change), "resource": f"{base}id/{record.resource}" if record.resource else None,
+            "text": change_line(change),
+            "resource": f"{resource_space(base)}{record.resource}" if record.resource else None,
             "sources": list(record.sources), "at": record.at,
         }
         if change.old_record is not None:
@@ -130,7 +132,7 @@ def change_graph(change_set: ChangeSet, base: str = vocab.DEFAULT_BASE) -> Graph
         graph.add((node, DCTERMS.type, Literal(change.action)))
         graph.add((node, RDFS.label, Literal(change_line(change), lang="en")))
         if record.resource:
-            resource = URIRef(f"{base}id/{record.resource}")
+            resource = URIRef(f"{resource_space(base)}{record.resource}")
             graph.add((node, DCTERMS.subject, resource))
             graph.add((node, PROV.invalidated if change.action == "removed" else PROV.generated, resource))
         if (
@@ -138,9 +140,9 @@ def change_graph(change_set: ChangeSet, base: str = vocab.DEFAULT_BASE) -> Graph
             and change.old_record.resource
             and change.old_record.resource != record.resource
         ):
-            graph.add((node, PROV.invalidated, URIRef(f"{base}id/{change.old_record.resource}")))
+            graph.add((node, PROV.invalidated, URIRef(f"{resource_space(base)}{change.old_record.resource}")))
         for source in record.sources:
-            graph.add((node, PROV.used, URIRef(f"{base}id/source/{source}")))
+            graph.add((node, PROV.used, URIRef(f"{resource_space(base)}source/{source}")))
     return graph
 
 

@@ -17,13 +17,13 @@ ISO_CODE = iris.KG + "isoCode"
 
 
 def write_search_index(store: ox.Store, folder: Path, base: str) -> Path:
-    """Write folder/search.sqlite from the names of the resources under {base}id/ in store; return its path.
+    """Write folder/search.sqlite from the names of the build's resources in store; return its path.
 
     rdfs:label and skos:prefLabel are labels; a skos:altLabel takes the kind its kg:Name records, else
     is an acronym when it has no language (organisations' acronyms) or a variant; kg:isoCode is a code.
     Only resources of a kg: class are indexed.
     """
-    resources = f"{base}id/"
+    resources = iris.resource_space(base)
     classes: dict[str, set[str]] = defaultdict(set)
     for resource, class_ in _pairs(store, iris.RDF_TYPE, resources):
         if isinstance(class_, ox.NamedNode) and class_.value.startswith(iris.KG):

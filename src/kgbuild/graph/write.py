@@ -22,6 +22,7 @@ from rdflib.namespace import DCTERMS
 
 from .. import vocab
 from ..config import build_time
+from ..iris import resource_space
 from ..search.schema import SCHEMA_VERSION as SEARCH_SCHEMA_VERSION
 from ..vocab import VOID
 from . import releases
@@ -148,7 +149,7 @@ def void_description(store: ox.Store, base: str, build_id: str, built_at: str, c
     void.add((dataset, OWL.versionIRI, vocab.release_iri(build_id, base)))
     void.add((dataset, VOID.triples, Literal(counts["total"], datatype=XSD.integer)))
     void.add((dataset, VOID.sparqlEndpoint, URIRef(f"{base}sparql")))
-    void.add((dataset, VOID.uriSpace, Literal(f"{base}id/")))
+    void.add((dataset, VOID.uriSpace, Literal(resource_space(base))))
     void.add((dataset, VOID.vocabulary, URIRef(vocab.KG_NS)))
     for name in [*DUMPS, "kg.jsonld", *QUAD_DUMPS]:
         void.add((dataset, VOID.dataDump, URIRef(f"{base}dumps/{name}")))

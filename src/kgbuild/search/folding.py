@@ -20,6 +20,7 @@ _LETTERS = str.maketrans({"ı": "i", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d",
                           "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ð": "d", "þ": "th"})
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
 _NOT_WORD = re.compile(r"[\W_]+")
+_POSSESSIVE = re.compile(r"(?<=\w)['’ʼ][sS]\b")
 
 
 def _strip_marks(text: str) -> str:
@@ -34,6 +35,15 @@ def fold(text: str) -> str:
         folded = _strip_marks(_strip_marks(text.translate(_LETTERS)).casefold())
     folded = _APOSTROPHES.sub("", folded)
     return _NOT_WORD.sub(" ", folded).strip()
+
+
+def without_possessives(text: str) -> str:
+    """text with the English possessive 's dropped: what "Kazakhstan's" is said of.
+
+    >>> fold(without_possessives("Kazakhstan's")), fold(without_possessives("Côte d'Ivoire"))
+    ('kazakhstan', 'cote divoire')
+    """
+    return _POSSESSIVE.sub("", text)
 
 
 def letters(folded: str) -> int:

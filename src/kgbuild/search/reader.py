@@ -5,15 +5,17 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from .folding import fold, letters
+from .folding import fold, letters, without_possessives
+from .labels import preferred_label
 from .schema import CODE_KINDS, SCHEMA_VERSION
 
 TIERS = ("exact", "prefix", "fuzzy")
 FUZZY_MIN = 0.8  # similarity (difflib ratio) a fuzzy match needs: one typo in a name of 5+ letters passes
+POSSESSIVE_SCORE = 90.0  # a name the query is the possessive of: the top of the prefix tier, never exact
 CANDIDATES = 200  # rows each matcher reads at most before ranking (the cap that keeps a query fast at any size)
 _SHORTEST_FIRST = "ORDER BY r.class_group, length(n.folded), n.folded, r.iri"  # which candidates a capped read keeps
 
@@ -83,7 +85,8 @@ class LabelIndex:
 
         types: class IRIs a resource must have one of; lang: 'en' or 'id', names in that language (and
         names without one, like acronyms) and labels shown in it. A query that is exactly a name matches no
-        typos (it is not misspelt); nor does one that finds limit resources without them. Short queries (3
+        typos (it is not misspelt); nor does one that finds limit resources without them. A possessive
+        ("Kazakhstan's") finds what it is said of at the top of the prefix tier. Short queries (3
         letters or fewer) match no typos, and one or two letters match only exactly or as the start of an
         acronym or ISO code.
         """
@@ -95,6 +98,9 @@ class LabelIndex:
         with self._lock:
             matches = self._exact(folded, filters)
             spelt_right = bool(matches)  # a query that is a name exactly is not a typo: no fuzzy matches
+            owner = fold(without_possessives(q))
+            if not spelt_right and owner and owner != folded:  # "Kazakhstan's": said of Kazakhstan, not it
+                matches += [replace(match, tier=1, score=POSSESSIVE_SCORE) for match in self._exact(owner, filters)]
             prefix_kinds = CODE_KINDS if size <= 2 else None
             matches += self._prefix(folded, filters, prefix_kinds)
             if size > 3:
@@ -142,14 +148,15 @@ class LabelIndex:
         kind_sql = f" AND n.kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
         rows = self._rows("FROM name n", "n.folded > ? AND n.folded < ?" + kind_sql,
                           [folded, folded + "\U0010ffff", *(kinds or ())], filters, _SHORTEST_FIRST)
-        return [_match(row, 1, 60.0 + 30.0 * len(folded) / len(row[7])) for row in rows]
+        return [_match(row, 1, 60.0 + 30.0 * _length_ratio(folded, row[7])) for row in rows]
 
     def _words(self, folded: str, filters: _Filters) -> list[_Match]:
         """Names with a word starting with each word of the query ('selatan' finds 'Korea Selatan')."""
         expression = " ".join(f'"{word}"*' for word in folded.split())
         rows = self._rows("FROM name_words w JOIN name n ON n.id = w.rowid", "name_words MATCH ?", [expression],
                           filters, _SHORTEST_FIRST)
-        return [_match(row, 1, 40.0 + 20.0 * len(folded) / len(row[7])) for row in rows]
+        # the shorter over the longer: a query longer than the name ("kazakhstan kazakhstan") scores no more
+        return [_match(row, 1, 40.0 + 20.0 * _length_ratio(folded, row[7])) for row in rows]
 
     def _fuzzy(self, folded: str, filters: _Filters) -> list[_Match]:
         """Names holding, for each word of the query, that word or one spelt close to it (a word of 4 letters
@@ -185,23 +192,22 @@ class LabelIndex:
         return [text for _, text in sorted(close)[:8]]
 
     def _labels(self, resources: list[int], lang: str | None) -> dict[int, str]:
-        """Each resource's label: in lang, else English, else without a language, else any (first by text)."""
-        preference = [lang or "en", "en", ""]
-        chosen: dict[int, tuple[int, str]] = {}
+        """Each resource's label, by the one rule (labels.preferred_label); its IRI when it has none."""
+        found: dict[int, list[tuple[str, str]]] = {resource: [] for resource in resources}
         for start in range(0, len(resources), 500):
             batch = resources[start:start + 500]
             rows = self._connection.execute(
                 f"SELECT resource, language, text FROM name WHERE kind = 'label' AND resource IN "
                 f"({', '.join('?' * len(batch))})", batch).fetchall()
             for resource, language, text in rows:
-                rank = (preference.index(language) if language in preference else 3, text)
-                if resource not in chosen or rank < chosen[resource]:
-                    chosen[resource] = rank
-        missing = [resource for resource in resources if resource not in chosen]
-        labels = {resource: text for resource, (_, text) in chosen.items()}
-        for resource in missing:  # no rdfs:label at all: shown by its IRI
-            row = self._connection.execute("SELECT iri FROM resource WHERE id = ?", (resource,)).fetchone()
-            labels[resource] = row[0]
+                found[resource].append((language, text))
+        labels = {}
+        for resource, pairs in found.items():
+            label = preferred_label(pairs, lang)
+            if label is None:  # no rdfs:label at all: shown by its IRI
+                row = self._connection.execute("SELECT iri FROM resource WHERE id = ?", (resource,)).fetchone()
+                label = row[0]
+            labels[resource] = label
         return labels
 
 
@@ -229,6 +235,15 @@ def _match(row: tuple, tier: int, score: float) -> _Match:
 def _hit(match: _Match, label: str) -> Hit:
     return Hit(match.iri, label, match.name, match.name_kind, match.name_language, match.type, match.score,
                TIERS[match.tier])
+
+
+def _length_ratio(query: str, name: str) -> float:
+    """How much of the longer of the two the shorter covers, 0-1: what keeps a prefix score within its band.
+
+    >>> _length_ratio("kaz", "kazakhstan"), round(_length_ratio("kazakhstan " * 45, "kazakhstan"), 2)
+    (0.3, 0.02)
+    """
+    return min(len(query), len(name)) / max(len(query), len(name))
 
 
 def _similarity(matcher: SequenceMatcher, query: str, name: str) -> float:

@@ -12,19 +12,19 @@ NAME_KINDS = ("label", "official", "former", "acronym", "short", "variant", "cod
 # a kind whose names short queries (one or two letters) may match by prefix
 CODE_KINDS = ("acronym", "code")
 
-# ranking groups: within a tier, organisations and countries first, then the things one looks up by
-# name, then the records that only join others (memberships, statements, names). Unlisted classes: 2.
-CLASS_GROUPS: dict[str, int] = {
-    **{KG + name: 0 for name in ("Organisation", "Country")},
-    **{KG + name: 1 for name in ("Place", "Summit", "MinisterialMeeting", "Meeting", "Declaration", "Document",
-                                 "DeclarationComponent", "Person", "Initiative")},
-}
-# the class a hit shows when a resource has several: the first of these it has, else its first by IRI
-# (kg:Member is inferred for every member, so a country shows as a Country)
-SHOWN_CLASSES = (
-    "Organisation", "Country", "Summit", "MinisterialMeeting", "Meeting", "Declaration", "DeclarationComponent",
-    "Document", "Place", "Person", "Initiative", "Source", "Chairmanship", "Membership",
+# the classes in the order they rank and show, by group: organisations and countries first, then the
+# things one looks up by name, then the records that only join others. A resource of several classes shows
+# as the first of these it has, else its first by IRI (kg:Member is inferred for every member, so a country
+# shows as a Country); an unlisted class ranks with the records.
+RANKED_CLASSES: tuple[tuple[str, ...], ...] = (
+    ("Organisation", "Country"),
+    ("Summit", "MinisterialMeeting", "Meeting", "Declaration", "DeclarationComponent", "Document", "Place",
+     "Person", "Initiative"),
+    ("Source", "Chairmanship", "Membership"),
 )
+SHOWN_CLASSES = tuple(name for group in RANKED_CLASSES for name in group)
+CLASS_GROUPS: dict[str, int] = {KG + name: group for group, names in enumerate(RANKED_CLASSES) for name in names}
+UNLISTED_GROUP = len(RANKED_CLASSES) - 1
 
 DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -49,18 +49,22 @@ CREATE VIRTUAL TABLE word_trigrams USING fts5 (text, content='word', content_row
 
 
 def class_iri(name: str) -> str:
-    """A class given as a local name ('Country') or a full IRI, as an IRI.
+    """A class given as a local name ('Country'), a kg: name ('kg:Country') or a full IRI, as an IRI: the one
+    reading of a class name, for /search and /reconcile alike.
 
-    >>> class_iri("Country")
-    'https://w3id.org/kgbuild/ontology#Country'
+    >>> class_iri("Country"), class_iri(" kg:Country ")
+    ('https://w3id.org/kgbuild/ontology#Country', 'https://w3id.org/kgbuild/ontology#Country')
     >>> class_iri("http://schema.org/Country")
     'http://schema.org/Country'
     """
-    return name if ":" in name else KG + name
+    text = name.strip()
+    if text.startswith("kg:"):
+        return KG + text[len("kg:"):]
+    return text if ":" in text else KG + text
 
 
 def class_group(class_: str) -> int:
-    return CLASS_GROUPS.get(class_, 2)
+    return CLASS_GROUPS.get(class_, UNLISTED_GROUP)
 
 
 def shown_class(classes: list[str]) -> str:

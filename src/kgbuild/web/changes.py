@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from ..changes import change_document, change_graph
 from ..changes.folder import CHANGES_JSON, CHANGES_TTL, read_report
+from ..iris import resource_space
 from ..queryrun.formats import GRAPH_FORMATS, HTML, JSON
 from ..store.releases import BUILD_FOLDER, Release, builds_dir_of, changes_between, find_release, list_releases
 from .dataset import current_build, local_href
@@ -53,7 +54,7 @@ def changes() -> Response:
 
 def source_href(source_id: str) -> str:
     """Where a cited source's page is on this server."""
-    return local_href(f"{current_build().base_iri}id/source/{source_id}")
+    return local_href(f"{resource_space(current_build().base_iri)}source/{source_id}")
 
 
 def _kept(build_path: Path) -> list[Release]:

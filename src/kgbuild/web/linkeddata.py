@@ -7,7 +7,7 @@ from typing import cast
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from ..iris import RDFS_LABEL, WIKIDATA_PAGE
+from ..iris import RDFS_LABEL, WIKIDATA_PAGE, resource_space
 from ..queryrun.formats import GRAPH_FORMATS, HTML
 from ..vocab import KG, KINDS
 from .dataset import build_cache, current_build
@@ -77,7 +77,7 @@ def _render(build, kind: str, slug: str, by_suffix, language: str) -> Rendered:
 
     :raise 404: no such resource. :raise 406: no acceptable format.
     """
-    iri = f"{build.base_iri}id/{kind}/{slug}"
+    iri = f"{resource_space(build.base_iri)}{kind}/{slug}"
     outgoing = statements_of(build, iri)
     if not outgoing:
         abort(404, description=_unknown_message(kind, slug))
@@ -150,7 +150,7 @@ def kind_index(kind: str) -> Response:
     unchanged = not_modified(tag, ("Accept-Language",))
     if unchanged is not None:
         return unchanged
-    prefix = f"{build.base_iri}id/{kind}/"
+    prefix = f"{resource_space(build.base_iri)}{kind}/"
     rows = build.query(
         f"SELECT DISTINCT ?s ?label ?prefix WHERE {{ ?s <{RDFS_LABEL}> ?label "
         "FILTER STRSTARTS(STR(?s), ?prefix) }",

@@ -42,14 +42,16 @@ def index() -> Response:
 def run(name: str) -> Response:
     """Run one stored query with its parameters from the query string (defaults from its header).
 
-    Values are bound as RDF terms written into the query's VALUES row by Oxigraph, never pasted as given.
+    Values are bound as RDF terms (checked against their declared types) written into the query's VALUES
+    row in place of the defaults, never pasted as given.
     :raise 400: a parameter value does not fit its type. :raise 404: no such query.
     """
     build = current_build()
     stored = find_stored_query(build.path, name)
     if stored is None:
         abort(404, description=f"no stored query called {name!r}; the stored queries are listed at /queries/")
-    given = {p.name: request.args[p.name] for p in stored.parameters if request.args.get(p.name)}
+    # a blank value (asOf= or asOf=%20) is no value: the default holds
+    given = {p.name: text for p in stored.parameters if (text := request.args.get(p.name, "").strip())}
     try:
         text = stored.bound_text(given, build.base_iri)
     except ParameterError as error:

@@ -4,7 +4,6 @@ query batches, suggest (entity, type, property), preview and data extension. doc
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -16,6 +15,7 @@ from .dataset import current_build
 from .errors import error_response
 from .guards.limits import ClientLimits, client_table
 from .protocol.operation import ProtocolError
+from .protocol.parameters import whole_number
 from .protocol.results import refuse_a_client_over_its_limits
 from .reconciliation.batch import MAX_NAME, read_batch
 from .reconciliation.extension import extend, propose
@@ -31,7 +31,6 @@ LOG = logging.getLogger("kgbuild.reconcile")
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 
-WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 MOST_SUGGESTIONS = 100  # a suggest page at most, whatever limit= asks
 # the card is made to be shown in another application's iframe (OpenRefine's), and needs no more than its own styles
 PREVIEW_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
@@ -126,9 +125,10 @@ def _count(name: str) -> int | None:
     text = request.args.get(name, "").strip()
     if not text:
         return None
-    if not WHOLE_NUMBER.fullmatch(text):
+    number = whole_number(text)
+    if number is None:
         raise ProtocolError(400, f"{name}= must be a whole number below a billion, not {text[:20]!r}")
-    return int(text)
+    return number
 
 
 @contextmanager

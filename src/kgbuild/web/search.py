@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from ..iris import KG
 from ..search import INDEX_FILE, Hit, LabelIndex, SearchIndexError, class_iri
 from .dataset import build_cache, current_build, local_href
 from .errors import error_response
+from .protocol.parameters import whole_number
 from .render.terms import LANGUAGES
+
+LOG = logging.getLogger("kgbuild.search")
 
 bp = Blueprint("search", __name__)
 
@@ -46,7 +51,9 @@ def search() -> Response:
     except BadSearch as error:
         return error_response(400, str(error), {"Vary": "Accept"})
     except SearchIndexError as error:
-        return error_response(503, f"search is not available for this build: {error}", {"Vary": "Accept"})
+        LOG.error("search without a label index: %s", error)  # the message names local paths: the log only
+        return error_response(503, "search is not available for this build: it has no search index; the "
+                                   "operator should rebuild with `kgbuild build`", {"Vary": "Accept"})
     hits = index.search(q, types=types, lang=lang, limit=limit) if q else []
     if wants_json:
         response = jsonify([_as_json(hit) for hit in hits])
@@ -92,10 +99,11 @@ def _limit() -> int:
     asked = request.args.get("limit", "").strip()
     if not asked:
         return DEFAULT_LIMIT
-    if not asked.isdigit() or not 1 <= int(asked) <= MAX_LIMIT:
+    number = whole_number(asked)
+    if number is None or not 1 <= number <= MAX_LIMIT:
         raise BadSearch(
-            f"limit={asked!r} is not a whole number from 1 to {MAX_LIMIT}; leave it out for {DEFAULT_LIMIT}")
-    return int(asked)
+            f"limit={asked[:20]!r} is not a whole number from 1 to {MAX_LIMIT}; leave it out for {DEFAULT_LIMIT}")
+    return number
 
 
 def _local(iri: str) -> str:

@@ -10,7 +10,7 @@ from ..queryrun.formats import GRAPH_FORMATS, HTML
 from .dataset import current_build
 from .protocol.headers import entity_tag, mark, not_modified
 from .protocol.negotiation import choose_format
-from .protocol.operation import ProtocolError, read_operation
+from .protocol.operation import ABSOLUTE_IRI, ProtocolError, read_operation
 from .protocol.refusals import check_query_text
 from .protocol.results import (
     QueryJob,
@@ -53,6 +53,10 @@ def endpoint() -> Response:
         # is in a query the parser refuses.
         default_graphs = [graph for graph in shape.from_graphs if graph is not None]
         named_graphs = [graph for graph in shape.from_named_graphs if graph is not None]
+        for graph in default_graphs + named_graphs:
+            if not ABSOLUTE_IRI.fullmatch(graph):  # FROM <relative> with no BASE to resolve it against
+                raise ProtocolError(400, f"FROM <{graph}> does not name a graph: a graph's name is an absolute "
+                                         "IRI; write it in full (FROM <https://...>) or declare a BASE")
     job = QueryJob(text, default_graph=default_graphs, named_graphs=named_graphs)
     try:
         return respond_with_query(job, render_results_page("sparql_results.html", query=text), build=build)

@@ -13,6 +13,8 @@ QUERY_MEDIA_TYPE = "application/sparql-query"
 UPDATE_MEDIA_TYPE = "application/sparql-update"
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 GRAPH_PARAMETERS = ("default-graph-uri", "named-graph-uri")
+# an absolute IRI (RFC 3987): a scheme, then characters an IRI may hold; a graph named otherwise is a 400
+ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\s]*")
 
 
 class ProtocolError(Exception):
@@ -102,7 +104,7 @@ def _operation(queries: list[str], updates: list[str], graphs: dict[str, list[st
         raise ProtocolError(400, f"give exactly one query= parameter, not {len(queries)}")
     default_graphs, named_graphs = graphs["default-graph-uri"], graphs["named-graph-uri"]
     for iri in default_graphs + named_graphs:
-        if not re.fullmatch(r"[^<>\"{}|^`\\\s]+:[^<>\"{}|^`\\\s]*", iri):
+        if not ABSOLUTE_IRI.fullmatch(iri):
             raise ProtocolError(400, f"default-graph-uri / named-graph-uri {iri!r} is not an absolute IRI")
     dataset_named = bool(default_graphs or named_graphs)
     return Operation(

@@ -4,6 +4,7 @@ what is wrong with it and how to send it right."""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 
 from ..protocol.operation import ProtocolError
@@ -32,6 +33,7 @@ class ReconciliationQuery:
     types: tuple[str, ...] = ()
     limit: int = DEFAULT_CANDIDATES
     properties: tuple[PropertyCondition, ...] = ()
+    every_type: bool = False  # type_strict "all": a candidate must have each of types, not one of them
 
 
 def read_batch(text: str, batch_size: int = BATCH_SIZE) -> list[ReconciliationQuery]:
@@ -77,7 +79,8 @@ def _read_query(key: str, fields: object) -> ReconciliationQuery:
     if strict not in TYPE_STRICT:
         raise _bad(key, f"type_strict must be one of {', '.join(TYPE_STRICT)}, not {strict!r}")
     return ReconciliationQuery(key, text.strip(), _read_types(key, fields.get("type")),
-                               _read_limit(key, fields.get("limit", DEFAULT_CANDIDATES)), conditions)
+                               _read_limit(key, fields.get("limit", DEFAULT_CANDIDATES)), conditions,
+                               every_type=strict == "all")
 
 
 def _read_types(key: str, types: object) -> tuple[str, ...]:
@@ -91,7 +94,9 @@ def _read_types(key: str, types: object) -> tuple[str, ...]:
 
 
 def _read_limit(key: str, limit: object) -> int:
-    if isinstance(limit, bool) or not isinstance(limit, int | float) or limit < 1 or limit != int(limit):
+    # JSON may give Infinity, NaN or 1e400 (a float's infinity): no whole number, so checked before int()
+    if (isinstance(limit, bool) or not isinstance(limit, int | float) or not math.isfinite(limit) or limit < 1
+            or limit != int(limit)):
         raise _bad(key, f"limit must be a positive integer, not {json.dumps(limit)}")
     return min(int(limit), MAX_CANDIDATES)
 

@@ -16,9 +16,10 @@ from ..search import current_index
 from .ids import term_id
 from .types import known_types
 
-# kg:Name records one name of a resource and kg:Statement one value with its rank: an analyst's name means
-# the resource they belong to, so they are candidates only when a query asks for their type
-RECORD_TYPES = ("Name", "Statement")
+# records, not things: kg:Name records one name of a resource, kg:Statement one value with its rank, kg:Claim
+# what a source counts, kg:Source where a fact comes from (a page titled "Laos" is not Laos). An analyst's
+# name means a thing, so records are candidates only when a query asks for their type
+RECORD_TYPES = ("Name", "Statement", "Claim", "Source")
 
 
 @dataclass(frozen=True)
@@ -50,16 +51,28 @@ def name_candidates(build: Store, text: str, types: tuple[str, ...], limit: int,
     return [_candidate(hit) for hit in hits]
 
 
-def describe(build: Store, iri: str) -> NameCandidate | None:
-    """The resource iri names, as a candidate found by its id (None when the build has no such resource)."""
+def describe(build: Store, iri: str, types: tuple[str, ...] = ()) -> NameCandidate | None:
+    """The resource iri names, as a candidate found by its id (None when the build has no such resource,
+    or when types (ids) are given and it has none of them)."""
     node = ox.NamedNode(iri)
     labels = build.objects([node], ox.NamedNode(RDFS_LABEL)).get(node, ())
     classes = [c.value for c in build.objects([node], ox.NamedNode(RDF_TYPE)).get(node, ())
                if term_id(c.value) is not None]
     if not labels and not classes:
         return None
+    if types and not {class_iri(t) for t in types} & set(classes):
+        return None
     name = pick_label(labels, "en") or iri
     return NameCandidate(iri, name, name, term_id(shown_class(classes)) if classes else None, 100.0, True)
+
+
+def having_every_type(build: Store, candidates: list[NameCandidate], types: tuple[str, ...]) -> list[NameCandidate]:
+    """The candidates that have each of types (ids), in the order given (type_strict "all")."""
+    wanted = {class_iri(t) for t in types}
+    nodes = [ox.NamedNode(candidate.iri) for candidate in candidates]
+    classes = build.objects(nodes, ox.NamedNode(RDF_TYPE))
+    return [candidate for candidate, node in zip(candidates, nodes, strict=True)
+            if wanted <= {c.value for c in classes.get(node, ())}]
 
 
 def _entity_types(build: Store) -> list[str]:

@@ -7,13 +7,13 @@ and schemaSpace + id give the IRIs back. A client may also send a full IRI or a 
 
 from __future__ import annotations
 
-from ...iris import KG
-from ...vocab import resource_iri, split_resource_iri
+from ...iris import KG, resource_space
+from ...vocab import split_resource_iri
 
 
 def identifier_space(base: str) -> str:
-    """The namespace every entity id is relative to."""
-    return f"{base}id/"
+    """The namespace every entity id is relative to: where the build's resources live."""
+    return resource_space(base)
 
 
 def entity_id(iri: str, base: str) -> str | None:
@@ -23,26 +23,18 @@ def entity_id(iri: str, base: str) -> str | None:
 
 
 def entity_iri(identifier: str, base: str) -> str | None:
-    """The IRI an entity id names ('country/kz', the full IRI, or '/id/country/kz'); None if it names none."""
+    """The IRI an entity id names ('country/kz', the full IRI, or '/id/country/kz'); None if it names none
+    (an id whose slug breaks the slug rule, 'place/Nur Sultan', names none: no resource has it)."""
     text = identifier.strip()
-    if text.startswith(identifier_space(base)):
-        text = text[len(identifier_space(base)):]
-    elif text.startswith("/id/"):
-        text = text[len("/id/"):]
-    kind, _, slug = text.partition("/")
-    if not slug or "/" in slug or split_resource_iri(f"{base}id/{kind}/{slug}", base) is None:
-        return None
-    return str(resource_iri(kind, slug, base))
+    space, path = identifier_space(base), resource_space("/")  # path: "/id/", the space under any host
+    if text.startswith(space):
+        text = text[len(space):]
+    elif text.startswith(path):
+        text = text[len(path):]
+    iri = space + text
+    return iri if split_resource_iri(iri, base) is not None else None
 
 
 def term_id(iri: str) -> str | None:
     """'Country' for kg:Country, 'isoCode' for kg:isoCode; None outside the schema space."""
     return iri[len(KG):] if iri.startswith(KG) and len(iri) > len(KG) else None
-
-
-def term_iri(identifier: str) -> str:
-    """kg:Country for 'Country' or for its full IRI (the caller checks that the term exists)."""
-    text = identifier.strip()
-    if text.startswith(KG):
-        return text
-    return KG + text.removeprefix("kg:")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ...store import Store
 from ..protocol.operation import ProtocolError
 from .batch import PropertyCondition, ReconciliationQuery
-from .candidates import NameCandidate, describe, name_candidates
+from .candidates import NameCandidate, describe, having_every_type, name_candidates
 from .ids import entity_id, entity_iri
 from .properties import Property, agreement, find_property, known_properties
 from .types import known_type_id, known_types
@@ -45,13 +45,18 @@ def reconcile(build: Store, query: ReconciliationQuery) -> list[dict]:
     """
     types = tuple(known_type_id(build, t) for t in query.types)
     properties = [(_property(build, condition.pid), condition) for condition in query.properties]
-    by_id = _by_identifier(build, query.text)
-    if by_id is not None:
-        return [by_id]
+    by_id = _by_identifier(build, query.text, types)
+    if by_id is not None and query.every_type and not having_every_type(build, [by_id.candidate], types):
+        by_id = None
+    if by_id is not None:  # the properties still count: a contradicted id is no match
+        _weigh_properties(build, [by_id], properties)
+        return [_shown(build, by_id, matched=not by_id.disagrees)]
     text = query.text or _name_among(properties)
     if not text:
         return []  # no name to look up, and no index of other values
     found = name_candidates(build, text, types, query.limit * MORE_CANDIDATES)
+    if query.every_type and len(types) > 1:
+        found = having_every_type(build, found, types)
     scored = [Scored(c, c.score, features=[{"id": "name", "value": round(c.score, 1)},
                                            {"id": "name_exact", "value": c.exact}]) for c in found]
     _weigh_properties(build, scored, properties)
@@ -62,13 +67,15 @@ def reconcile(build: Store, query: ReconciliationQuery) -> list[dict]:
 
 def _name_among(properties: list[tuple[Property, PropertyCondition]]) -> str:
     """A query without a name may still give one as a property: an ISO code or a label (the index holds both)."""
-    return next((condition.values[0] for prop, condition in properties
-                 if prop.id in NAME_PROPERTIES and condition.values), "")
+    return next((value for prop, condition in properties if prop.id in NAME_PROPERTIES
+                 for value in condition.values if value.strip()), "")
 
 
 def _weigh_properties(build: Store, scored: list[Scored], properties: list[tuple[Property, PropertyCondition]]) -> None:
     iris = [s.candidate.iri for s in scored]
     for prop, condition in properties:
+        if not any(value.strip() for value in condition.values):
+            continue  # an empty cell says nothing about a candidate: neither agrees nor disagrees
         verdicts = agreement(build, prop, iris, condition.values)
         for s in scored:
             verdict = verdicts.get(s.candidate.iri)
@@ -107,15 +114,16 @@ def _shown(build: Store, s: Scored, matched: bool) -> dict:
     return candidate
 
 
-def _by_identifier(build: Store, text: str) -> dict | None:
-    """The entity a query names by its id or IRI (the spec expects it back, with a high score)."""
+def _by_identifier(build: Store, text: str, types: tuple[str, ...]) -> Scored | None:
+    """The entity a query names by its id or IRI (the spec expects it back, with a high score); None when
+    it names none, or one of none of the query's types (a type is a filter, whatever names the entity)."""
     iri = entity_iri(text, build.base_iri) if "/" in text else None
     if iri is None:
         return None
-    found = describe(build, iri)
+    found = describe(build, iri, types)
     if found is None:
         return None
-    return _shown(build, Scored(found, 100.0, features=[{"id": "id_exact", "value": True}]), matched=True)
+    return Scored(found, 100.0, features=[{"id": "id_exact", "value": True}])
 
 
 def _property(build: Store, pid: str) -> Property:

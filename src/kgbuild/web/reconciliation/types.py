@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...iris import KG, OWL_CLASS, RDF_TYPE, RDFS_LABEL, RDFS_SUB_CLASS_OF
+from ...search import class_iri
 from ...store import Store
 from ..dataset import build_cache
 from ..protocol.operation import ProtocolError
-from .ids import term_id, term_iri
+from .ids import term_id
 
 # What an analyst's column most often names; the rest of the classes stay one suggest away.
 DEFAULT_TYPES = ("Country", "Organisation", "Place", "Person", "Meeting", "Document")
@@ -60,7 +61,7 @@ def known_type_id(build: Store, type_id: str) -> str:
     :raises ProtocolError: 400 for a type the ontology does not have, listing those it has.
     """
     known = known_types(build)
-    identifier = term_id(term_iri(type_id))
+    identifier = term_id(class_iri(type_id))
     if identifier not in known:
         raise ProtocolError(400, f"no type {type_id!r}; the types are: {', '.join(known)}")
     return identifier

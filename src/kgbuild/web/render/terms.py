@@ -12,6 +12,7 @@ from flask import request
 from markupsafe import Markup
 
 from ...iris import RDF_LANG_STRING, XSD_STRING
+from ...search.labels import preferred_label
 from ...vocab import PREFIXES, resource_prefixes
 from ..dataset import current_build, local_href
 
@@ -53,14 +54,8 @@ def requested_language() -> str:
 
 
 def pick_label(labels: Sequence[ox.Literal], language: str) -> str | None:
-    """The label in language, else English, else one without a language, else any."""
-    if not labels:
-        return None
-    by_language = {label.language or "": label.value for label in labels}
-    for choice in (language, "en", ""):
-        if choice in by_language:
-            return by_language[choice]
-    return labels[0].value
+    """The label in language, else English, else one without a language, else any (the rule search uses)."""
+    return preferred_label(((label.language or "", label.value) for label in labels), language)
 
 
 @dataclass(frozen=True)

@@ -26,24 +26,31 @@
     let timer = null;
     let latest = "";
 
+    function clear() {
+      list.replaceChildren();
+      list.hidden = true;
+    }
+
     async function suggest() {
       const q = input.value.trim();
       latest = q;
       if (!q) {
-        list.replaceChildren();
-        list.hidden = true;
+        clear();
         return;
       }
-      let hits;
+      let hits = null;
       try {
         const response = await fetch(form.action + "?" + new URLSearchParams({q: q, limit: "8"}),
                                      {headers: {Accept: "application/json"}});
-        if (!response.ok) return;
-        hits = await response.json();
+        if (response.ok) hits = await response.json();
       } catch (error) {
-        return;  // the plain form still works: Enter opens the results page
+        hits = null;  // the plain form still works: Enter opens the results page
       }
       if (q !== latest) return;  // a later keystroke has asked again
+      if (hits === null) {  // no answer for what is typed now: an earlier query's names would mislead
+        clear();
+        return;
+      }
       list.replaceChildren(...hits.map(row));
       list.hidden = hits.length === 0;
     }
