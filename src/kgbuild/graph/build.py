@@ -264,9 +264,11 @@ def _build_graph(
         loading = _Background(lambda: memory.bulk_load(asserted.nquads, format=ox.RdfFormat.N_QUADS), "kgbuild-load")
         inferred = reasoning.result()
         derived = graph_text({"inferred": inferred}, base)
+        loading.result()
+        # the inferred quads go in on a thread while this one merges the texts: the shapes wait for both
+        loading = _Background(lambda: memory.bulk_load(derived.nquads, format=ox.RdfFormat.N_QUADS), "kgbuild-load")
         text = asserted.merged(derived)
         loading.result()
-        memory.bulk_load(derived.nquads, format=ox.RdfFormat.N_QUADS)
     finally:
         gc.enable()
     gc.freeze()  # what is alive now stays alive: later collections (pySHACL makes cyclic garbage) skip it

@@ -116,7 +116,8 @@ def write_compact_json_ld(ntriples: Path, out: Path, context: dict) -> None:
         first = True
         subject: object = None
         node: dict[str, Any] = {}  # the subject's, filled from its first triple on
-        for triple in ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES):
+        # lenient: the build wrote this file, and every triple of it has been parsed strictly before (dumps.py)
+        for triple in ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES, lenient=True):
             if triple.subject != subject:
                 if node:
                     stream.write(("\n    " if first else ",\n    ") + json.dumps(_flatten(node), ensure_ascii=False))
