@@ -2,8 +2,8 @@
 written from its kg.nt and kg.nq by a child process.
 
 Those files are read back leniently (no IRI or language-tag validation: half the cost of reading them):
-the build wrote them itself, and every quad in them has already been parsed strictly on its way into
-the stores.
+the build wrote them itself, and the on-disk store's load parses every quad of them strictly
+(write._bulk_load), failing the build before dist/ moves.
 
 The child takes the other core while the build loads the store, counts for VoID and writes the
 changelog. It is a process, not a thread: pyoxigraph's serialiser and the JSON-LD writer hold the GIL
