@@ -37,7 +37,7 @@ from .mapping import Mapped, map_records
 from .ntriples import Triple, to_graph
 from .reasoning import Inconsistent, infer_types_of
 from .shapes import VIOLATION, check_shapes_on_store, translate_shapes
-from .write import GraphText, graph_text, write_build
+from .write import GraphText, graph_text, load_in_memory, write_build
 
 Progress = Callable[[str], None]
 
@@ -138,7 +138,7 @@ def _check_shapes(
         progress(f"the SPARQL translation does not know a shape ({reason}): pySHACL validates it")
     if memory is None:
         memory = ox.Store()
-        memory.bulk_load(text.nquads, format=ox.RdfFormat.N_QUADS)
+        load_in_memory(memory, text.nquads)
     checked: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
         ox.NamedNode(str(vocab.graph_iri(name, base))) for name in ("facts", "inferred")]
     store = memory
@@ -261,12 +261,14 @@ def _build_graph(
         reasoning = _Background(lambda: reason(ontology, mapped, timings, answers), "kgbuild-reasoning")
         asserted = graph_text({"ontology": ontology, "facts": mapped.triples}, base)
         memory = ox.Store()
-        loading = _Background(lambda: memory.bulk_load(asserted.nquads, format=ox.RdfFormat.N_QUADS), "kgbuild-load")
+        loading = _Background(lambda: load_in_memory(memory, asserted.nquads), "kgbuild-load")
         inferred = reasoning.result()
         derived = graph_text({"inferred": inferred}, base)
+        loading.result()
+        # the inferred quads go in on a thread while this one merges the texts: the shapes wait for both
+        loading = _Background(lambda: load_in_memory(memory, derived.nquads), "kgbuild-load")
         text = asserted.merged(derived)
         loading.result()
-        memory.bulk_load(derived.nquads, format=ox.RdfFormat.N_QUADS)
     finally:
         gc.enable()
     gc.freeze()  # what is alive now stays alive: later collections (pySHACL makes cyclic garbage) skip it

@@ -1,6 +1,10 @@
 """Graph stage: a build's derived dumps (Turtle, TriG, compacted JSON-LD, and a gzip of every dump),
 written from its kg.nt and kg.nq by a child process.
 
+Those files are read back leniently (no IRI or language-tag validation: half the cost of reading them):
+the build wrote them itself, and the on-disk store's load parses every quad of them strictly
+(write._bulk_load), failing the build before dist/ moves.
+
 The child takes the other core while the build loads the store, counts for VoID and writes the
 changelog. It is a process, not a thread: pyoxigraph's serialiser and the JSON-LD writer hold the GIL
 (a serialiser on a thread beside busy Python ran thirty times slower than alone).
@@ -36,10 +40,10 @@ def gzip_file(path: Path) -> None:
 
 def write_dumps(work: Path, prefixes: dict[str, str]) -> None:
     """kg.ttl and kg.trig (with prefixes), kg.jsonld (with context.jsonld), and the .gz of each dump."""
-    ox.serialize(ox.parse(path=str(work / "kg.nt"), format=ox.RdfFormat.N_TRIPLES), str(work / "kg.ttl"),
-                 ox.RdfFormat.TURTLE, prefixes=prefixes)
-    ox.serialize(ox.parse(path=str(work / "kg.nq"), format=ox.RdfFormat.N_QUADS), str(work / "kg.trig"),
-                 ox.RdfFormat.TRIG, prefixes=prefixes)
+    ox.serialize(ox.parse(path=str(work / "kg.nt"), format=ox.RdfFormat.N_TRIPLES, lenient=True),
+                 str(work / "kg.ttl"), ox.RdfFormat.TURTLE, prefixes=prefixes)
+    ox.serialize(ox.parse(path=str(work / "kg.nq"), format=ox.RdfFormat.N_QUADS, lenient=True),
+                 str(work / "kg.trig"), ox.RdfFormat.TRIG, prefixes=prefixes)
     write_compact_json_ld(work / "kg.nt", work / "kg.jsonld", json.loads((work / "context.jsonld").read_text("utf-8")))
     for name in GZIPPED:
         gzip_file(work / name)

@@ -11,13 +11,21 @@ with an explicit value object, so the file always expands back to the same tripl
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_ESCAPED = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")  # N-Triples ECHAR and UCHAR
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _unescaped(text: str) -> str:
+    if "\\" not in text:  # nearly every text
+        return text
+    return _ESCAPED.sub(lambda match: chr(int(match[1] or match[2], 16)) if match[3] is None else _ECHARS[match[3]],
+                        text)
 
 
 class _Compactor:
@@ -34,6 +42,17 @@ class _Compactor:
                     iri,
                     (name, {**definition, "@type": self.expand(coerced) if coerced and coerced != "@id" else coerced}),
                 )
+        # predicate token (`<iri>`) -> (term, coerced type, container, compact IRI): worked out once per predicate
+        self.plans: dict[str, tuple[str | None, str | None, str | None, str]] = {}
+        self.references: dict[str, str] = {}  # `<iri>` -> its compact form, for the IRIs that recur as objects
+        # a compact IRI's local part holds no / # or :, so its namespace ends at the IRI's last / or #
+        # (when every namespace ends so); the first name of the longest match wins, as in the loop below
+        self.by_namespace: dict[str, str] | None = {}
+        for name, namespace in self.prefixes:
+            if namespace[-1:] not in ("/", "#"):
+                self.by_namespace = None
+                break
+            self.by_namespace.setdefault(namespace, name)
 
     def expand(self, text: str) -> str:
         prefix, colon, rest = text.partition(":")
@@ -50,6 +69,11 @@ class _Compactor:
         return compacted
 
     def _compact(self, iri: str) -> str:
+        if self.by_namespace is not None:
+            cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+            name = self.by_namespace.get(iri[:cut]) if cut else None
+            local = iri[cut:]
+            return f"{name}:{local}" if name is not None and local and ":" not in local else iri
         for name, namespace in self.prefixes:
             if iri.startswith(namespace) and len(iri) > len(namespace):
                 local = iri[len(namespace):]
@@ -57,41 +81,62 @@ class _Compactor:
                     return f"{name}:{local}"
         return iri
 
-    def node_id(self, term) -> str:
-        return f"_:{term.value}" if isinstance(term, ox.BlankNode) else self.compact(term.value)
+    def reference(self, token: str) -> str:
+        """An IRI or blank node, as an N-Triples token, as a node reference: a compact IRI or `_:label`."""
+        if token[0] == "_":
+            return token
+        compacted = self.references.get(token)
+        if compacted is None:
+            compacted = self.compact(_unescaped(token[1:-1]))
+        return compacted
 
-    def add(self, node: dict, predicate: str, value) -> None:
-        term, definition = self.terms.get(predicate, (None, {}))
-        coerced, container = definition.get("@type"), definition.get("@container")
-        if isinstance(value, (ox.NamedNode, ox.BlankNode)):
-            reference = self.node_id(value) if isinstance(value, ox.BlankNode) else self.compact(value.value)
+    def object_reference(self, token: str) -> str:
+        """reference, remembered: classes and shared objects recur on many nodes (subjects do not)."""
+        compacted = self.references.get(token)
+        if compacted is None:
+            compacted = self.references[token] = self.reference(token)
+        return compacted
+
+    def _plan(self, predicate: str) -> tuple[str | None, str | None, str | None, str]:
+        iri = _unescaped(predicate[1:-1])
+        term, definition = self.terms.get(iri, (None, {}))
+        return term, definition.get("@type"), definition.get("@container"), self.compact(iri)
+
+    def add(self, node: dict, predicate: str, value: str) -> None:
+        """The triple's predicate and object, N-Triples tokens, into the subject's node."""
+        plan = self.plans.get(predicate)
+        if plan is None:
+            plan = self.plans[predicate] = self._plan(predicate)
+        term, coerced, container, compacted = plan
+        if value[0] != '"':  # an IRI or a blank node
+            reference = self.object_reference(value)
             if term and coerced == "@id" and not container:
                 node.setdefault(term, []).append(reference)
-                return
-            if term and coerced is None and not container:
+            elif term and coerced is None and not container:
                 node.setdefault(term, []).append({"@id": reference})
-                return
-            node.setdefault(self.compact(predicate), []).append({"@id": reference})
+            else:
+                node.setdefault(compacted, []).append({"@id": reference})
             return
-        if value.language:
+        end = value.rindex('"')  # a language tag or datatype IRI holds no quote mark
+        text, suffix = _unescaped(value[1:end]), value[end + 1:]
+        if suffix[:1] == "@":
+            language = suffix[1:]
             if term and container == "@language" and coerced is None:
-                node.setdefault(term, {}).setdefault(value.language, []).append(value.value)
-                return
-            if term and coerced is None and not container:
-                node.setdefault(term, []).append({"@value": value.value, "@language": value.language})
-                return
-            node.setdefault(self.compact(predicate), []).append({"@value": value.value, "@language": value.language})
+                node.setdefault(term, {}).setdefault(language, []).append(text)
+            elif term and coerced is None and not container:
+                node.setdefault(term, []).append({"@value": text, "@language": language})
+            else:
+                node.setdefault(compacted, []).append({"@value": text, "@language": language})
             return
-        datatype = value.datatype.value
+        datatype = _unescaped(suffix[3:-1]) if suffix else XSD_STRING
         if datatype == XSD_STRING:  # a plain JSON string under a key without coercion: a simple literal
-            key = term if term and not container and coerced is None else self.compact(predicate)
-            node.setdefault(key, []).append(value.value)
-            return
-        if term and not container and coerced == datatype:
-            node.setdefault(term, []).append(value.value)
-            return
-        key = term if term and not container and coerced is None else self.compact(predicate)
-        node.setdefault(key, []).append({"@value": value.value, "@type": self.compact(datatype)})
+            key = term if term and not container and coerced is None else compacted
+            node.setdefault(key, []).append(text)
+        elif term and not container and coerced == datatype:
+            node.setdefault(term, []).append(text)
+        else:
+            key = term if term and not container and coerced is None else compacted
+            node.setdefault(key, []).append({"@value": text, "@type": self.compact(datatype)})
 
 
 def _flatten(node: dict) -> dict:
@@ -105,29 +150,38 @@ def _flatten(node: dict) -> dict:
 
 
 def write_compact_json_ld(ntriples: Path, out: Path, context: dict) -> None:
-    """Write the triples of a sorted N-Triples file as compacted JSON-LD with context (its "@context")."""
+    """Write the triples of a sorted N-Triples file as compacted JSON-LD with context (its "@context").
+
+    The file is one the build wrote (one triple a line, `s p o .`, single spaces between the terms), read
+    line by line: a parser's Python object for each term cost more than the rest of the writing.
+    """
     compactor = _Compactor(context["@context"])
     id_key = next((name for name, value in context["@context"].items() if value == "@id"), "@id")
     type_key = next((name for name, value in context["@context"].items() if value == "@type"), "@type")
-    with open(out, "w", encoding="utf-8") as stream:
+    rdf_type = f"<{RDF_TYPE}>"
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    with open(ntriples, encoding="utf-8") as lines, open(out, "w", encoding="utf-8") as stream:
         stream.write('{\n  "@context": ')
         stream.write(json.dumps(context["@context"], ensure_ascii=False))
         stream.write(',\n  "@graph": [')
-        first = True
-        subject: object = None
+        separator = "\n    "
+        subject = ""
         node: dict[str, Any] = {}  # the subject's, filled from its first triple on
-        for triple in ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES):
-            if triple.subject != subject:
+        for line in lines:
+            if line == "\n":
+                continue
+            this, predicate, value = line.split(" ", 2)  # subjects and predicates hold no space
+            value = value[:-3] if value.endswith(" .\n") else value.rstrip()[:-1].rstrip()  # less the final " ."
+            if this != subject:
                 if node:
-                    stream.write(("\n    " if first else ",\n    ") + json.dumps(_flatten(node), ensure_ascii=False))
-                    first = False
-                subject = triple.subject
-                node = {id_key: compactor.node_id(subject)}
-            if triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
-                node.setdefault(type_key, []).append(compactor.compact(triple.object.value))
+                    stream.write(separator + encode(_flatten(node)))
+                    separator = ",\n    "
+                subject = this
+                node = {id_key: compactor.reference(subject)}
+            if predicate == rdf_type and value[0] == "<":
+                node.setdefault(type_key, []).append(compactor.object_reference(value))
             else:
-                compactor.add(node, triple.predicate.value, triple.object)
+                compactor.add(node, predicate, value)
         if node:
-            stream.write(("\n    " if first else ",\n    ") + json.dumps(_flatten(node), ensure_ascii=False))
+            stream.write(separator + encode(_flatten(node)))
         stream.write("\n  ]\n}\n")
-
