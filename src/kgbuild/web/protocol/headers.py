@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, Response, request
 
+from ..dataset import current_build
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
-
-from ..dataset import current_build
 
 # YASGUI sets styles from script and ships fonts as data: URIs; nothing is loaded from elsewhere.
 CONTENT_SECURITY_POLICY = (
