@@ -132,10 +132,9 @@ def in_process(dist: Path, count: int) -> dict[str, tuple[float, float]]:
         table.admit("127.0.0.1", limits).finish()
 
     with app.test_request_context("/sparql"):
-        own = [build.graph_iri(name) for name in ("ontology", "facts", "inferred")]
         line = 'client=127.0.0.1 id=0123456789 "GET /sparql" status=200 ms=1.2 query=0123456789ab outcome=ok rows=1'
         figures.update(in_turns({
-            "part: query text read and checked (refusals)": lambda: check_query_text(QUERY, own, frozenset()),
+            "part: query text read and checked (refusals)": lambda: check_query_text(QUERY, frozenset()),
             "part: per-client limits (check, admit, finish)": count_client,
             "part: current build (dist/ symlink resolved)": tracker.current,
             "part: request log record (id)": RequestRecord,

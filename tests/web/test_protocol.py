@@ -350,3 +350,15 @@ def test_cors_lets_browser_clients_elsewhere_query(server):
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     answer = server.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://elsewhere.example"})
     assert answer.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_errors_carry_the_common_headers_and_only_html_the_page_policy(server):
+    """A browser client elsewhere can read why its query failed; nothing is sniffed; CSP is for pages."""
+    refused = server.get("/sparql", params={"query": "SELECT WHERE {"}, headers={"Origin": "https://elsewhere.example"})
+    assert refused.status_code == 400
+    assert refused.headers["Access-Control-Allow-Origin"] == "*"
+    assert refused.headers["X-Content-Type-Options"] == "nosniff"
+    answer = server.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"})
+    assert answer.json() == {"head": {}, "boolean": True}
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in answer.headers

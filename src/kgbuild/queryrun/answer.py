@@ -57,7 +57,7 @@ class Runner(abc.ABC):
             if now >= deadline:
                 raise QueryTimeout(timeout)
             if demote_at is not None and now >= demote_at:
-                child.demote()
+                self._demote(child)
 
     def _begin(self, child, frame: tuple[bytes, bytes], deadline: float, timeout: float) -> Answer:
         kind, payload = frame
@@ -71,6 +71,10 @@ class Runner(abc.ABC):
             return Answer(whole["head"], whole["body"], None, whole["outcome"])
         stream = AnswerStream(self, child, deadline, timeout)
         return Answer(pickle.loads(payload), None, stream, stream.outcome)
+
+    def _demote(self, child) -> None:
+        """A query ran past its demote_at: lower its priority (the pool also gives its place to a spare)."""
+        child.demote()
 
     @abc.abstractmethod
     def _release(self, child) -> None:

@@ -5,6 +5,10 @@ An Oxigraph query cannot be interrupted from Python, so each query runs in a pro
 with dist/'s store open read-only; a query costs one frame out and its answer back (queryrun/frames.py),
 serialised by Oxigraph in the child: a small answer whole in one frame, a longer one in 64 KiB chunks
 that go straight to the client.
+
+A query running past LONG_QUERY seconds is demoted: it drops to the lowest CPU priority, and a spare
+process starts in its place, so long queries never hold every process while short ones wait (at most
+`size` spares at once; a demoted process is not replaced when it ends, its spare took its place).
 """
 
 from __future__ import annotations
@@ -86,6 +90,7 @@ class QueryPool(Runner):
         self._chores: queue.Queue = queue.Queue()
         self._pid = os.getpid()
         self._closed = False
+        self._demoted = 0  # demoted processes still running: each up to `size` has a spare beside it
         # one long-lived thread starts every child: the child's parent-death signal follows the thread
         # that forked it, and a request thread may end before the child should
         self._keeper = threading.Thread(target=self._keep, name="kgbuild-query-keeper", daemon=True)
@@ -99,7 +104,13 @@ class QueryPool(Runner):
             if self._closed:
                 return
             if isinstance(chore, _QueryProcess):
-                chore.process.wait()  # reap the killed one, then replace it
+                chore.process.wait()  # reap the killed one, then replace it (unless a spare did)
+                if chore.demoted:
+                    with self._ready:
+                        self._demoted -= 1
+                        spared = self._demoted < self.size  # it had a spare, which now takes its place
+                    if spared:
+                        continue
             try:
                 fresh = _QueryProcess(self.dist)
                 if fresh.connection.receive(STARTUP_DEADLINE) != (b"R", b""):
@@ -136,6 +147,16 @@ class QueryPool(Runner):
     def _replace(self, child: _QueryProcess) -> None:
         child.kill()
         self._chores.put(child)
+
+    def _demote(self, child: _QueryProcess) -> None:
+        if child.demoted:
+            return child.demote()
+        child.demote()
+        with self._ready:
+            self._demoted += 1
+            if self._demoted > self.size:
+                return
+        self._chores.put(None)  # a spare, so that short queries find a process while this one runs
 
     def run(self, job: dict[str, Any], timeout: float) -> Answer:
         """Send a job to a free process; return once the answer starts (or fails).

@@ -16,8 +16,10 @@ def serve(dist: Path, bind: str = "127.0.0.1:8000", workers: int = 2, threads: i
           on_exit: Callable[[], None] | None = None) -> None:
     """Serve dist/ on bind (HOST:PORT) until stopped, under server (default: the `server` setting).
 
-    Each worker has `threads` threads (default: one per query process, query_processes), so a
-    request never waits for a query process another thread of its worker does not hold. overrides
+    Each worker has `threads` threads (default: two per query process, query_processes: one for the
+    process, one for the spare that starts beside a demoted long query, queryrun/pool.py), so a request
+    never waits for a query process another thread of its worker does not hold, and long queries never
+    hold every thread while short ones wait. overrides
     go to create_app (watch mode sets livereload's); on_exit runs as the server stops. Watch mode
     (overrides or on_exit) runs under gunicorn, whose on_exit hook stops the watcher with the server.
 
@@ -32,7 +34,7 @@ def serve(dist: Path, bind: str = "127.0.0.1:8000", workers: int = 2, threads: i
     check_build(dist)  # fail now, with the fix in the message, rather than on every request
     limits.share_before_fork()  # per-client limits hold across workers
     log_requests()
-    threads = threads or max(config.query_processes, 1)
+    threads = threads or 2 * max(config.query_processes, 1)
     if server == "granian" and overrides is None and on_exit is None:
         from .servers import granian_server  # only the chosen server is imported
 

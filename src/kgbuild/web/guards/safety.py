@@ -45,8 +45,7 @@ def init_app(app: Flask) -> None:
     if isinstance(app.config["KGBUILD_SERVICE_ALLOW"], str):
         app.config["KGBUILD_SERVICE_ALLOW"] = allowed_services(app.config["KGBUILD_SERVICE_ALLOW"])
 
-    app.before_request(_bound_head)
-    app.before_request(_bound_streamed_body)
+    app.before_request(_bound_request)  # one hook: Flask's cost is per hook, and a GET needs neither step's work
 
     @app.errorhandler(QueryTimeout)
     def timed_out(error: QueryTimeout) -> Response:
@@ -67,22 +66,25 @@ def _error(status: int, message: str, headers: dict[str, str], outcome: str) -> 
     return error_response(status, message, headers)
 
 
-def _bound_head() -> None:
-    """414 / 431 for a request line or headers past the limits (gunicorn refuses them before this)."""
-    check_request_head(request.environ)
+def _bound_request() -> None:
+    """The request's head within its limits (414, 431), then a chunked body read whole or refused (413)."""
+    environ = request.environ
+    check_request_head(environ)
+    if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        _bound_streamed_body(environ)
 
 
-def _bound_streamed_body() -> None:
+def _bound_streamed_body(environ: dict) -> None:
     """Read a chunked body (no Content-Length) here, whole or refused with 413.
 
     Werkzeug stops reading such a body at MAX_CONTENT_LENGTH and hands on what it read: a query cut
     at the limit would run as a different, shorter query. A body with a length is refused up front.
     """
-    if request.content_length is not None or "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
+    if request.content_length is not None:
         return
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    body = request.environ["wsgi.input"].read(limit + 1)
+    body = environ["wsgi.input"].read(limit + 1)
     if len(body) > limit:
         raise RequestEntityTooLarge(f"the request body is larger than {limit:,} bytes, the most a query may be")
-    request.environ["wsgi.input"] = io.BytesIO(body)
-    request.environ["CONTENT_LENGTH"] = str(len(body))
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))

@@ -117,22 +117,21 @@ def _runner() -> QueryPool | InProcessRunner:
 
 
 def _job_message(job: QueryJob, variant: str, build: Store) -> dict[str, Any]:
-    matches = request.if_none_match if request.method in ("GET", "HEAD") else None
+    # the headers read from the environ, as werkzeug's request.headers reads them, without its objects
+    environ, method = request.environ, request.method
+    reading = method in ("GET", "HEAD")
+    matches = request.if_none_match if reading and environ.get("HTTP_IF_NONE_MATCH") else None
+    parameters = request.args if reading else request.values  # a GET's from its URL: values parses a body too
     config = current_app.config
     return {
         "text": job.text, "substitutions": dict(job.substitutions) if job.substitutions else None,
         "default_graph": job.default_graph, "named_graphs": job.named_graphs,
-        "formats": _negotiated(request.headers.get("Accept"), _parameters().get("format")),
-        "variant": variant, "head_only": request.method == "HEAD", "prefixes": _prefixes(build),
+        "formats": _negotiated(environ.get("HTTP_ACCEPT"), parameters.get("format")),
+        "variant": variant, "head_only": method == "HEAD", "prefixes": _prefixes(build),
         "if_none_match": (["*"] if matches.star_tag else sorted(matches.as_set())) if matches else [],
         "max_rows": config["KGBUILD_MAX_RESULT_ROWS"], "max_bytes": config["KGBUILD_MAX_RESULT_BYTES"],
         "html_rows": HTML_ROW_LIMIT,
     }
-
-
-def _parameters():
-    """The request's parameters: a GET's from its URL alone (request.values would parse a body too)."""
-    return request.args if request.method in ("GET", "HEAD") else request.values
 
 
 @lru_cache(maxsize=256)  # the same few Accept headers come again and again
