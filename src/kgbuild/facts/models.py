@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal, cast
@@ -107,17 +108,30 @@ Label = Annotated[LanguageMap, AfterValidator(_require_english),
                   Field(description="names by language tag; `en` is required")]
 
 
+_NOWHERE = Origin("?", 1)  # a record the loader did not read (a nested one, or one made in code)
+
+
+def _nowhere() -> Origin:
+    return _NOWHERE  # a factory, not a default: pydantic deep-copies a default for every record
+
+
 class Record(BaseModel):
     """Base of every record: unknown keys are errors, and the loader notes where the record was written."""
 
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
-    _origin: Origin = PrivateAttr(default=Origin("?", 1))
-    _key_origins: dict[str, Origin] = PrivateAttr(default_factory=dict)
+    _origin: Origin = PrivateAttr(default_factory=_nowhere)
+    _key_lines: Mapping[str, int] = PrivateAttr(default_factory=dict)  # the line of each key, in _origin's file
     _organisation: str = PrivateAttr(default="")
 
-    # The getters read pydantic's dict of private values directly: `self._origin` goes through
-    # BaseModel.__getattr__, which cost seconds over the million-triple facts. The dict is typed
-    # optional (a model without private attributes has none); a Record always has one.
+    # The getters and locate() use pydantic's dict of private values directly: `self._origin` goes
+    # through BaseModel.__getattr__ (and setting it through __setattr__), which cost seconds over the
+    # million-triple facts. The dict is typed optional (a model without private attributes has none);
+    # a Record always has one.
+
+    def locate(self, origin: Origin, key_lines: Mapping[str, int], organisation: str = "") -> None:
+        """Note where the record was written, the line of each of its keys, and whose file holds it."""
+        private = cast(dict[str, Any], self.__pydantic_private__)
+        private["_origin"], private["_key_lines"], private["_organisation"] = origin, key_lines, organisation
 
     @property
     def origin(self) -> Origin:
@@ -126,7 +140,8 @@ class Record(BaseModel):
     def origin_of(self, key: str) -> Origin:
         """Where one key of the record was written (its line), else where the record starts."""
         private = cast(dict[str, Any], self.__pydantic_private__)
-        return private["_key_origins"].get(key, private["_origin"])
+        origin, line = private["_origin"], private["_key_lines"].get(key)
+        return origin if line is None else Origin(origin.file, line)
 
     @property
     def organisation(self) -> str:
