@@ -18,7 +18,7 @@ from .wording import article
 
 
 def _dates(record: Record) -> Iterator[tuple[str, PartialDate]]:
-    for key, value in record:
+    for key, value in record.fields():
         if isinstance(value, PartialDate):
             yield key, value
 
@@ -27,7 +27,7 @@ def check_dates(facts: Facts) -> Iterator[Problem]:
     """No date lies after the build day, unless its record is `planned: true` (a meeting announced ahead)."""
     day, what = build_day()
     for record in facts.records():
-        if getattr(record, "planned", False):
+        if isinstance(record, Planned) and record.planned:
             continue
         for key, moment in _dates(record):
             if moment.value > day:
@@ -46,7 +46,7 @@ _STARTS = ("since", "attested", "start", "adopted_on")
 
 def _start(record: Record) -> tuple[str, PartialDate] | None:
     for key in _STARTS:
-        moment = getattr(record, key, None)
+        moment = record.value_of(key)
         if isinstance(moment, PartialDate):
             return key, moment
     return None
