@@ -28,8 +28,8 @@ sexagesimal: 1:30
 float: 1.5
 exponent: 6.02e+23
 infinite: -.inf
-yes: yes
-off: Off
+agreed: yes
+switch: Off
 true_word: true
 tilde: ~
 null_word: null
@@ -47,7 +47,7 @@ folded: >
 
 EXPECTED_SCALARS = {
     "decimal": 42, "negative": -7, "hex": 31, "octal": 15, "grouped": 1000, "sexagesimal": 90, "float": 1.5,
-    "exponent": 6.02e23, "infinite": -math.inf, True: True, False: False, "true_word": True, "tilde": None,
+    "exponent": 6.02e23, "infinite": -math.inf, "agreed": True, "switch": False, "true_word": True, "tilde": None,
     "null_word": None, "empty": None, "day": "2019-06-15", "month": "2019-06", "year_quoted": "2019",
     "single": "it's", "plain": "Organisation of Islamic Cooperation",
     "folded": "two lines\n", 1: "a number as a key",

@@ -78,19 +78,20 @@ def _values(value: Any) -> Iterator[tuple[str | None, str]]:
             yield from _values(inner)
 
 
-_NO_TEXT = (type(None), bool, int, PartialDate)  # the values most fields hold that carry no text
+_NO_TEXT = frozenset((type(None), bool, int, PartialDate))  # the values most fields hold that carry no text
 
 
 def check_terms(facts: Facts) -> Iterator[Problem]:
     """Each address is an IRI, each language tag a BCP 47 tag, and each text a literal, as pyoxigraph reads them."""
     for record in facts.records():
         for key, value in record.fields():
-            if isinstance(value, _NO_TEXT):
-                continue
-            if type(value) is str and not key.endswith("url") and key != "language":  # most text: one check
+            kind = type(value)
+            if kind is str and key != "language" and not key.endswith("url"):  # most values: one text
                 if _text_refused(value):
                     yield _surrogate_problem(record, key)
                 continue
+            if kind in _NO_TEXT or (kind is list and all(type(item) is str and item.isascii() for item in value)):
+                continue  # no text, or ids (source: [...]) that hold nothing pyoxigraph could refuse
             if key.endswith("url") and isinstance(value, str):
                 reason = _iri_problem(value)
                 if reason is not None:

@@ -78,7 +78,7 @@ class YamlDocument:
             inner, last = at[:cut - 1], at[cut - 1]
             keys = self.keys.get(inner)
             if keys is not None:
-                line = keys.get(last)  # type: ignore[call-overload]
+                line = keys.get(last)  # type: ignore[arg-type]  # an index: found in no map
                 if line is not None:
                     return Origin(self.name, line)
                 continue
