@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from kgbuild.facts.yamlread import YamlDocument, YamlLimits, _scan, read_yaml
-from kgbuild.facts.yamltree import FactsLoader, read_tree
+from kgbuild.facts.yamltree import TREE_MAX_CHARS, FactsLoader, read_tree
 
 from .conftest import REAL_FACTS, ROOT, SMALL_FACTS
 
@@ -137,6 +137,7 @@ def test_both_readers_give_the_same_data_and_lines(path):
     "# only a comment\n",
     "a: " + "[" * 40 + "]" * 40 + "\n",  # deeper than the limit
     "a: " + "x" * (LIMITS.max_scalar + 1) + "\n",  # longer than the limit
+    "- a\n" * (TREE_MAX_CHARS // 4 + 1),  # a tree that large would take far more memory than the scan
 ])
 def test_what_a_facts_file_should_not_hold_is_left_to_the_scan(text):
     assert read_tree(text, LIMITS.max_depth, LIMITS.max_scalar) is None

@@ -87,6 +87,11 @@ class _TreeLoader(FactsLoader):
         return _DEFAULT_TAGS[kind]  # a quoted scalar (or one tagged `!`) is text, as the safe loader has it
 
 
+# The whole tree is held at once (a few hundred bytes a node), where the scan streams: past this size
+# (a facts file is tens of KB) the scan reads the file, so a huge file of tiny items cannot balloon memory.
+TREE_MAX_CHARS = 1024 * 1024
+
+
 class _Unusual(Exception):
     """The file holds something the walk leaves to the event scan."""
 
@@ -95,8 +100,8 @@ def read_tree(text: str, max_depth: int, max_scalar: int) -> tuple[Any, dict[Pat
                                                                    dict[Path_, list[int]], int] | None:
     """(data, line of each key by the map's path, line of each item by the list's path, the first line),
     or None when the file needs the event scan: anything unusual, wrong or empty."""
-    if "*" in text:  # maybe an alias, which the composer would share silently; the scan reports it
-        return None
+    if "*" in text or len(text) > TREE_MAX_CHARS:  # "*": maybe an alias, which the composer would share
+        return None  # silently; the scan reports it
     loader = _TreeLoader(text)
     try:
         root = loader.get_single_node()
