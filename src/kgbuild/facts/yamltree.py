@@ -105,7 +105,7 @@ def read_tree(text: str, max_depth: int, max_scalar: int) -> tuple[Any, dict[Pat
     loader = _TreeLoader(text)
     try:
         root = loader.get_single_node()
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, RecursionError):  # the scan words what is wrong
         return None
     finally:
         loader.dispose()
