@@ -79,6 +79,11 @@ def bench_builds(sizes: list[str], seed: int) -> tuple[list[Row], dict, dict[str
         cpu, floor_cpu = statistics.median(b["cpu"] for b in builds), statistics.median(b["cpu"] for b in baselines)
         rows.append(Row(f"build {size} CPU, all processes, s", cpu, floor_cpu, cpu / floor_cpu, "(info)", None,
                         spread=f"{spread([b['cpu'] for b in builds])} / {spread([b['cpu'] for b in baselines])}"))
+        facts_stage = [b["timings"].get("load", 0.0) + b["timings"].get("validate", 0.0) for b in builds]
+        parse = [b["yaml"] for b in baselines]  # the floor's libyaml parse of the same files
+        rows.append(Row(f"facts stage {size} (load + validate) vs libyaml parse, s", statistics.median(facts_stage),
+                        statistics.median(parse), statistics.median(facts_stage) / statistics.median(parse),
+                        "(info)", None, spread=f"{spread(facts_stage)} / {spread(parse)}"))
         rows.append(Row(f"build {size} peak memory, MiB", statistics.median(b["peak_mib"] for b in builds),
                         statistics.median(b["peak_mib"] for b in baselines), None, "(info)", None))
     ordered = [size for size in SIZES if size in raw]

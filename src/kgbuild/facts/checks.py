@@ -37,7 +37,7 @@ def check_sources(facts: Facts) -> Iterator[Problem]:
     """Every cited source is declared in facts/sources.yaml (a deleted source is one message: see _once)."""
     declared = set(facts.sources) | {ISO_SOURCE}
     for record in facts.records():
-        for source in getattr(record, "source", None) or []:
+        for source in record.value_of("source") or []:
             if source not in declared and not facts.declares("sources", source):
                 yield Problem(
                     record.origin_of("source"),
@@ -134,7 +134,7 @@ def check_periods(facts: Facts) -> Iterator[Problem]:
     """No period ends before it begins (with a year or month, the latest day it could mean)."""
     timed: Iterable = [*facts.memberships, *facts.chairmanships]
     for record in timed:
-        start = getattr(record, "known_from", None) or record.since
+        start = record.known_from if isinstance(record, Membership) else record.since
         if record.until is not None and record.until.last_day < start.value:
             if isinstance(record, Membership):
                 facts.doubtful.add(record.organisation)

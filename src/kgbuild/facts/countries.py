@@ -32,6 +32,7 @@ def _translation(language: str) -> gettext.NullTranslations:
     return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
 
 
+@lru_cache(maxsize=4096)  # asked once per member, chair, place ...: pycountry's lookup costs microseconds
 def iso_country(code: str):
     """The pycountry record of an alpha-2 code (any case), or None."""
     return pycountry.countries.get(alpha_2=code.upper()) if len(code) == 2 else None

@@ -92,7 +92,6 @@ def _take_records(document: YamlDocument, facts: Facts) -> list[Problem]:
         return [Problem(document.origin(()), "a facts file is a map of sections (sources:, memberships:, ...); "
                         "start each section at the left margin")]
     problems: list[Problem] = []
-    name = document.name  # resolving the path costs syscalls: once per file, not once per key
     organisation = _file_organisation(document, facts, problems)
     for key, raw in document.data.items():
         if key not in SECTIONS:
@@ -129,11 +128,10 @@ def _take_records(document: YamlDocument, facts: Facts) -> list[Problem]:
             )
             continue
         for index, item in enumerate(raw):
-            record = _validate(model, item, document, (key, index), problems, name)
+            record = _validate(model, item, document, (key, index), problems, organisation or "")
             if record is None:
                 _reject(key, item, organisation, facts)
                 continue
-            record._organisation = organisation or ""
             problems.extend(_store(key, record, facts))
     return problems
 
@@ -171,7 +169,7 @@ def _file_organisation(document: YamlDocument, facts: Facts, problems: list[Prob
 
 
 def _validate(model: type[R], item: Any, document: YamlDocument, at: tuple, problems: list[Problem],
-              name: str | None = None) -> R | None:
+              organisation: str = "") -> R | None:
     if item is None:
         problems.append(Problem(document.origin(at), "an empty list entry ('-' with nothing after it); "
                                 f"write {article(model)} record there, or delete the line"))
@@ -191,13 +189,7 @@ def _validate(model: type[R], item: Any, document: YamlDocument, at: tuple, prob
             where = (*at, *detail["loc"])
             problems.append(Problem(document.origin(where), describe_error(detail, model)))
         return None
-    if name is None:
-        record._origin = document.origin(at)
-        record._key_origins = {key: document.origin((*at, key)) for key in item}
-        return record
-    record._origin = origin = document.origin(at) if at not in document.lines else Origin(name, document.lines[at])
-    lines = document.lines
-    record._key_origins = {key: Origin(name, lines[(*at, key)]) if (*at, key) in lines else origin for key in item}
+    record.locate(document.origin(at), document.key_lines(at), organisation)
     return record
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import ItemsView, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, Literal, cast
+from functools import lru_cache
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -13,7 +15,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
     StringConstraints,
     WithJsonSchema,
     model_validator,
@@ -59,7 +60,11 @@ def parse_partial_date(raw: Any) -> PartialDate:
         return raw
     if isinstance(raw, bool) or not isinstance(raw, (int, str)):
         raise ValueError(f"{raw!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
-    text = str(raw).strip()
+    return _parse_date_text(str(raw).strip())
+
+
+@lru_cache(maxsize=65536)  # the same days recur across records; a PartialDate is immutable, so shared
+def _parse_date_text(text: str) -> PartialDate:
     if not re.match(DATE_PATTERN, text):
         raise ValueError(f"'{text}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
     parts = [int(part) for part in text.split("-")]
@@ -107,31 +112,53 @@ Label = Annotated[LanguageMap, AfterValidator(_require_english),
                   Field(description="names by language tag; `en` is required")]
 
 
+_NOWHERE = Origin("?", 1)  # a record the loader did not read (a nested one, or one made in code)
+
+
 class Record(BaseModel):
-    """Base of every record: unknown keys are errors, and the loader notes where the record was written."""
+    """Base of every record: unknown keys are errors, and the loader notes where the record was written.
+
+    The loader's notes (where the record starts, the line of each key, the organisation whose file
+    holds it) are set in one go by locate(), into the slot pydantic keeps for private values. They
+    are not declared as PrivateAttr: pydantic would then initialise them after validating every
+    record and nested record, 5 us each, a second over the million-triple facts. A record the
+    loader did not locate reads as written nowhere ("?:1").
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
-    _origin: Origin = PrivateAttr(default=Origin("?", 1))
-    _key_origins: dict[str, Origin] = PrivateAttr(default_factory=dict)
-    _organisation: str = PrivateAttr(default="")
 
-    # The getters read pydantic's dict of private values directly: `self._origin` goes through
-    # BaseModel.__getattr__, which cost seconds over the million-triple facts. The dict is typed
-    # optional (a model without private attributes has none); a Record always has one.
+    def locate(self, origin: Origin, key_lines: Mapping[str, int], organisation: str = "") -> None:
+        """Note where the record was written, the line of each of its keys (in that file), and whose file holds it."""
+        object.__setattr__(self, "__pydantic_private__",
+                           {"origin": origin, "key_lines": key_lines, "organisation": organisation})
+
+    def fields(self) -> ItemsView[str, Any]:
+        """(key, value) of every field, as iterating the model gives them, without its per-item detour."""
+        return self.__dict__.items()  # extra keys are forbidden, so the dict holds the fields and nothing else
+
+    def value_of(self, key: str) -> Any:
+        """A field's value, or None for a kind of record that has no such field (where getattr's
+        default goes through pydantic's __getattr__, microseconds a miss)."""
+        return self.__dict__.get(key)
 
     @property
     def origin(self) -> Origin:
-        return cast(dict[str, Any], self.__pydantic_private__)["_origin"]
+        private = self.__pydantic_private__
+        return _NOWHERE if private is None else private["origin"]
 
     def origin_of(self, key: str) -> Origin:
         """Where one key of the record was written (its line), else where the record starts."""
-        private = cast(dict[str, Any], self.__pydantic_private__)
-        return private["_key_origins"].get(key, private["_origin"])
+        private = self.__pydantic_private__
+        if private is None:
+            return _NOWHERE
+        origin, line = private["origin"], private["key_lines"].get(key)
+        return origin if line is None else Origin(origin.file, line)
 
     @property
     def organisation(self) -> str:
         """The organisation whose file holds this record (memberships, meetings, ...)."""
-        return cast(dict[str, Any], self.__pydantic_private__)["_organisation"]
+        private = self.__pydantic_private__
+        return "" if private is None else private["organisation"]
 
 
 class Sourced(Record):

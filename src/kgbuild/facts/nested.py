@@ -16,7 +16,7 @@ def check_nested(facts: Facts) -> Iterator[Problem]:
     declared = set(facts.sources) | {ISO_SOURCE}
     for record, key, inner in _nested(facts):
         where = record.origin_of(key)
-        for source in getattr(inner, "source", None) or []:
+        for source in inner.value_of("source") or []:
             if source not in declared and not facts.declares("sources", source):
                 yield Problem(where, f"{key}: unknown source id '{source}'{did_you_mean(source, declared)}; "
                                      "declare it in facts/sources.yaml or cite a declared one")
@@ -73,10 +73,10 @@ def _nested(facts: Facts) -> Iterator[tuple[Record, str, Record]]:
                                 *facts.meetings.values(), *facts.documents.values()]
     for record in owners:
         for key in ("names", "alternatives", "participants", "agenda", "documents", "aims"):
-            for inner in getattr(record, key, None) or []:
+            for inner in record.value_of(key) or []:
                 if isinstance(inner, Record):
                     yield record, key, inner
-        link = getattr(record, "wikidata", None)  # one record, not a list: {id: Q7768, source: ...}
+        link = record.value_of("wikidata")  # one record, not a list: {id: Q7768, source: ...}
         if isinstance(link, Record):
             yield record, "wikidata", link
 

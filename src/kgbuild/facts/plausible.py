@@ -18,7 +18,7 @@ from .wording import article
 
 
 def _dates(record: Record) -> Iterator[tuple[str, PartialDate]]:
-    for key, value in record:
+    for key, value in record.fields():
         if isinstance(value, PartialDate):
             yield key, value
 
@@ -27,7 +27,7 @@ def check_dates(facts: Facts) -> Iterator[Problem]:
     """No date lies after the build day, unless its record is `planned: true` (a meeting announced ahead)."""
     day, what = build_day()
     for record in facts.records():
-        if getattr(record, "planned", False):
+        if isinstance(record, Planned) and record.planned:
             continue
         for key, moment in _dates(record):
             if moment.value > day:
@@ -46,7 +46,7 @@ _STARTS = ("since", "attested", "start", "adopted_on")
 
 def _start(record: Record) -> tuple[str, PartialDate] | None:
     for key in _STARTS:
-        moment = getattr(record, key, None)
+        moment = record.value_of(key)
         if isinstance(moment, PartialDate):
             return key, moment
     return None
@@ -64,6 +64,8 @@ def source_day(source: Source) -> tuple[str, PartialDate] | None:
 def check_source_dates(facts: Facts) -> Iterator[Problem]:
     """Warn where every dated source of a fact appeared before the fact began: an announcement, unless marked."""
     day, _ = build_day()
+    dated_sources = {key: (source, found) for key, source in facts.sources.items()
+                     if (found := source_day(source)) is not None}  # once each, not once per citation
     for record in facts.records():
         if not isinstance(record, Planned) or not isinstance(record, Sourced) or record.planned:
             continue  # only a record that can say it announces (`planned:`) is held to its sources' dates
@@ -73,8 +75,7 @@ def check_source_dates(facts: Facts) -> Iterator[Problem]:
         key, start = started
         if start.value > day:
             continue  # reported by check_dates
-        cited = [facts.sources[source] for source in record.source or [] if source in facts.sources]
-        dated = [(source, found) for source in cited if (found := source_day(source)) is not None]
+        dated = [dated_sources[source] for source in record.source or [] if source in dated_sources]
         if dated and all(moment.last_day < start.value for source, (_, moment) in dated):
             names = ", ".join(f"{source.id} ({how} {moment})" for source, (how, moment) in dated)
             facts.warnings.append(

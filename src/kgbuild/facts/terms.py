@@ -12,11 +12,10 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel
 from pyoxigraph import Literal, NamedNode
 
 from .collection import Facts
-from .models import Record
+from .models import PartialDate, Record
 from .problems import Problem
 
 
@@ -38,6 +37,8 @@ def _iri_problem(address: str) -> str | None:
 
 
 def _text_refused(text: str) -> bool:
+    if text.isascii():  # what Literal refuses is a lone surrogate; ASCII holds none, so skip the call
+        return False
     try:
         Literal(text)
     except (ValueError, TypeError):
@@ -61,7 +62,7 @@ def _encoded(character: str) -> str:
     return "".join(f"%{byte:02X}" for byte in character.encode("utf-8"))
 
 
-def _values(key: str, value: Any) -> Iterator[tuple[str | None, str]]:
+def _values(value: Any) -> Iterator[tuple[str | None, str]]:
     """The (language tag, text) pairs a field holds: plain text has no tag; label maps and lists of them do."""
     if isinstance(value, str):
         yield None, value
@@ -71,16 +72,26 @@ def _values(key: str, value: Any) -> Iterator[tuple[str | None, str]]:
                 yield tag, text
     elif isinstance(value, list):
         for item in value:
-            yield from _values(key, item)
-    elif isinstance(value, BaseModel):  # a nested record: a name, a participant, an alternative value
-        for inner_key, inner in value:
-            yield from _values(inner_key, inner)
+            yield from _values(item)
+    elif isinstance(value, Record):  # a nested record: a name, a participant, an alternative value
+        for _, inner in value.fields():
+            yield from _values(inner)
+
+
+_NO_TEXT = frozenset((type(None), bool, int, PartialDate))  # the values most fields hold that carry no text
 
 
 def check_terms(facts: Facts) -> Iterator[Problem]:
     """Each address is an IRI, each language tag a BCP 47 tag, and each text a literal, as pyoxigraph reads them."""
     for record in facts.records():
-        for key, value in record:
+        for key, value in record.fields():
+            kind = type(value)
+            if kind is str and key != "language" and not key.endswith("url"):  # most values: one text
+                if _text_refused(value):
+                    yield _surrogate_problem(record, key)
+                continue
+            if kind in _NO_TEXT or (kind is list and all(type(item) is str and item.isascii() for item in value)):
+                continue  # no text, or ids (source: [...]) that hold nothing pyoxigraph could refuse
             if key.endswith("url") and isinstance(value, str):
                 reason = _iri_problem(value)
                 if reason is not None:
@@ -90,14 +101,18 @@ def check_terms(facts: Facts) -> Iterator[Problem]:
             if key == "language" and isinstance(value, str) and _language_refused(value):
                 yield _tag_problem(record, key, value)  # a source's language tags its title
                 continue
-            for tag, text in _values(key, value):
+            for tag, text in _values(value):
                 if tag is not None and _language_refused(tag):
                     yield _tag_problem(record, key, tag)
                     break
                 if _text_refused(text):
-                    yield Problem(record.origin_of(key), f"{key}: holds a character that cannot be stored as text "
-                                                         "(a lone surrogate); retype the text")
+                    yield _surrogate_problem(record, key)
                     break
+
+
+def _surrogate_problem(record: Record, key: str) -> Problem:
+    return Problem(record.origin_of(key), f"{key}: holds a character that cannot be stored as text "
+                                          "(a lone surrogate); retype the text")
 
 
 def _tag_problem(record: Record, key: str, tag: str) -> Problem:

@@ -1,10 +1,12 @@
 """Facts stage: read one YAML file with libyaml, keeping a line for every value beside the data.
 
 Facts files come from many hands, so reading one is bounded: a size cap before anything is read,
-then one pass over libyaml's event stream (iterative, so no nesting can exhaust a stack) that
-records lines and refuses aliases, merge keys, duplicate keys, deep nesting and huge values.
-The same pass builds the plain data, resolving scalars as the safe loader does; a file using
-anything rarer (an explicit tag, a map or list as a key) is built by the safe loader instead.
+then, for a well-formed file, libyaml's node tree walked once (yamltree.py). A file that walk does
+not accept gets one pass over libyaml's event stream (iterative, so no nesting can exhaust a stack)
+that records lines and refuses aliases, merge keys, duplicate keys, deep nesting and huge values:
+every message about a file comes from that pass. It builds the plain data too, resolving scalars as
+the safe loader does; a file using anything rarer (an explicit tag, a map or list as a key) is built
+by the safe loader instead.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +23,9 @@ import yaml
 
 from ..config import settings
 from .problems import Origin, Problem, display_path
+from .yamltree import FactsLoader, Path_, Unbuilt, plain_scalar, read_tree
 
-try:  # libyaml: 3-4x faster than the pure-Python loader (DESIGN.md §6)
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-Path_ = tuple[str | int, ...]
+__all__ = ["FactsLoader", "YamlDocument", "YamlLimits", "read_yaml"]
 
 
 ALIAS_MESSAGE = ("this value is reused through a YAML alias (&name ... *name); "
@@ -55,35 +53,39 @@ def configured_limits() -> YamlLimits:
     return _limits_for(os.getcwd(), tuple(os.environ.get(name) for name in names))
 
 
-class FactsLoader(_BaseLoader):
-    """Safe loader that keeps dates as text, so `2019-02-30` is our error, not a constructor crash."""
-
-
-FactsLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-
-
 @dataclass
 class YamlDocument:
-    """The data of one file and the line of every value in it, by path (('memberships', 3, 'since'))."""
+    """The data of one file and the line of every value in it: a map's value is on its key's line
+    (`keys`, by the map's path, ('memberships', 3)), a list's item where it starts (`items`)."""
 
     path: Path
     data: Any
-    lines: dict[Path_, int] = field(default_factory=dict)
+    keys: dict[Path_, dict[str, int]] = field(default_factory=dict)
+    items: dict[Path_, list[int]] = field(default_factory=dict)
+    root_line: int | None = None  # None: the file holds no value (empty, or only comments)
 
-    @property
+    @cached_property
     def name(self) -> str:
-        return display_path(self.path)
+        return display_path(self.path)  # resolving the path costs syscalls: once per file
+
+    def key_lines(self, at: Path_) -> dict[str, int]:
+        """The line of each key of the map at a path (shared, not copied: read it, never change it)."""
+        return self.keys.get(at, {})
 
     def origin(self, at: Path_) -> Origin:
-        """The line of the value at a path, or of its nearest enclosing value."""
-        for cut in range(len(at), -1, -1):
-            line = self.lines.get(at[:cut])
-            if line is not None:
-                return Origin(self.name, line)
-        return Origin(self.name, 1)
+        """The line of the value at a path (('memberships', 3, 'since')), or of its nearest enclosing value."""
+        for cut in range(len(at), 0, -1):
+            inner, last = at[:cut - 1], at[cut - 1]
+            keys = self.keys.get(inner)
+            if keys is not None:
+                line = keys.get(last)  # type: ignore[arg-type]  # an index: found in no map
+                if line is not None:
+                    return Origin(self.name, line)
+                continue
+            items = self.items.get(inner)
+            if items is not None and isinstance(last, int) and 0 <= last < len(items):
+                return Origin(self.name, items[last])
+        return Origin(self.name, self.root_line or 1)
 
 
 def read_yaml(path: Path, limits: YamlLimits | None = None) -> tuple[YamlDocument | None, list[Problem]]:
@@ -96,6 +98,10 @@ def read_yaml(path: Path, limits: YamlLimits | None = None) -> tuple[YamlDocumen
     text, problem = _read_text(path, name, limits)
     if problem is not None:
         return None, [problem]
+    tree = read_tree(text, limits.max_depth, limits.max_scalar)
+    if tree is not None:
+        data, keys, items, root_line = tree
+        return YamlDocument(path, data, keys, items, root_line), []
     document = YamlDocument(path=path, data=None)
     try:
         problems, fatal, built = _scan(text, document, limits)
@@ -110,7 +116,7 @@ def read_yaml(path: Path, limits: YamlLimits | None = None) -> tuple[YamlDocumen
         return None, [Problem(Origin(name, 1), f"YAML error: {error}; fix the file so it parses")]
     if fatal:
         return None, problems  # a shared value may be an alias bomb, a deep one a stack bomb: never build it
-    if not document.lines:
+    if document.root_line is None:
         return document, problems  # an empty file (or only comments)
     if built is not _UNBUILT:
         document.data = built
@@ -250,7 +256,7 @@ class _Collection:
 
     __slots__ = ("at", "is_map", "index", "key", "expect_key", "first_line", "skip", "value", "data_key")
 
-    def __init__(self, at: Path_, is_map: bool, value: dict | list) -> None:
+    def __init__(self, at: Path_, is_map: bool, value: dict | list, document: YamlDocument) -> None:
         self.at = at
         self.is_map = is_map
         self.value = value  # the dict or list being built
@@ -258,8 +264,12 @@ class _Collection:
         self.index = 0
         self.key: str | int | None = None
         self.expect_key = True
-        self.first_line: dict[str, int] = {}
+        self.first_line: dict[str, int] = {}  # also the document's line of each key of a map
         self.skip = False  # the value being read belongs to a refused key: record nothing of it
+        if is_map:
+            document.keys[at] = self.first_line
+        else:
+            document.items[at] = []
 
 
 def _scan(text: str, document: YamlDocument, limits: YamlLimits) -> tuple[list[Problem], bool, Any]:
@@ -325,7 +335,6 @@ def _scan(text: str, document: YamlDocument, limits: YamlLimits) -> tuple[list[P
                 parent.first_line[key] = line
                 parent.key = key
                 parent.skip = False
-                document.lines[(*parent.at, key)] = line
             if kind is not yaml.ScalarEvent:  # a map or list as a key: walk it, record nothing
                 skipping = 1
             elif len(event.value) > limits.max_scalar:
@@ -344,9 +353,9 @@ def _scan(text: str, document: YamlDocument, limits: YamlLimits) -> tuple[list[P
         else:
             at = (*parent.at, parent.index)
             parent.index += 1
-            document.lines[at] = line
-        if parent is None or not parent.is_map:
-            document.lines.setdefault(at, line)
+            document.items[parent.at].append(line)
+        if parent is None:
+            document.root_line = line
         if kind is yaml.ScalarEvent:
             if len(event.value) > limits.max_scalar:
                 return [*problems, _too_long(name, line, len(event.value), limits)], True, _UNBUILT
@@ -367,19 +376,11 @@ def _scan(text: str, document: YamlDocument, limits: YamlLimits) -> tuple[list[P
                 root = container
             else:
                 _attach(parent, container)
-        stack.append(_Collection(at, kind is yaml.MappingStartEvent, container))
+        stack.append(_Collection(at, kind is yaml.MappingStartEvent, container, document))
     return problems, False, root if building and not problems else _UNBUILT
 
 
 _UNBUILT = object()  # the scan could not build the data: the safe loader will
-_CONSTRUCTOR = FactsLoader("")  # its methods turn a resolved int, float or bool scalar into a value
-_BUILDERS = {
-    "tag:yaml.org,2002:str": None,
-    "tag:yaml.org,2002:null": None,
-    "tag:yaml.org,2002:int": _CONSTRUCTOR.construct_yaml_int,
-    "tag:yaml.org,2002:float": _CONSTRUCTOR.construct_yaml_float,
-    "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
-}
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
@@ -388,13 +389,10 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         return _UNBUILT
     if not event.implicit[0]:  # quoted (or a block scalar): text
         return event.value
-    tag = _CONSTRUCTOR.resolve(yaml.ScalarNode, event.value, (True, False))
-    if tag not in _BUILDERS:
+    try:
+        return plain_scalar(event.value)
+    except Unbuilt:
         return _UNBUILT  # a merge key, `=`, or the like: the loader's business
-    builder = _BUILDERS[tag]
-    if builder is None:
-        return None if tag.endswith("null") else event.value
-    return builder(yaml.ScalarNode(tag, event.value))
 
 
 def _attach(parent: _Collection, value: Any) -> None:
