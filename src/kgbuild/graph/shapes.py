@@ -174,6 +174,9 @@ class Constraint:
     path: URIRef | None = None
     severity: str = VIOLATION
     cases: list[Constraint] = field(default_factory=list)
+    # a constraint checked value first (_on_values) keeps its parts apart, for _grouped to merge:
+    failing: str = ""  # a sub-select of what breaks it over all the data, whatever the targets
+    targets: str = ""  # the pattern of its focus nodes
 
     def case_of(self, row) -> Constraint:
         """The constraint a result row breaks: this one, or the case its ?case names."""
@@ -263,6 +266,7 @@ def translate_shapes(shapes: Graph) -> Translation:
         except Untranslatable as reason:
             translation.untranslated.append(shape)
             translation.reasons[shape] = f"{short_name(shape) if isinstance(shape, URIRef) else 'a shape'}: {reason}"
+    translation.constraints = _grouped(translation.constraints)
     return translation
 
 
@@ -484,18 +488,16 @@ def _translate_property_shape(shapes: Graph, shape, targets: str, counts: list[C
     test = _value_test(shapes, shape, "?value")
     if test is not None:
         found.append(
-            Constraint(
-                f"SELECT ?this ?value WHERE {{ {targets} ?this {p} ?value FILTER (!({test})) }}",
-                message,
-                path,
-                severity,
+            _on_values(
+                f"SELECT ?this ?value WHERE {{ ?this {p} ?value FILTER (!({test})) }}", targets, message, path, severity
             )
         )
     if (shapes.value(shape, SH.uniqueLang) or Literal(False)).toPython() is True:
         found.append(
-            Constraint(
-                f"SELECT DISTINCT ?this WHERE {{ {targets} ?this {p} ?value , ?other "
+            _on_values(
+                f"SELECT DISTINCT ?this WHERE {{ ?this {p} ?value , ?other "
                 f"FILTER (?value != ?other && LANG(?value) != \"\" && LCASE(LANG(?value)) = LCASE(LANG(?other))) }}",
+                targets,
                 message,
                 path,
                 severity,
@@ -567,3 +569,61 @@ def _translate_sparql(shapes: Graph, constraint, targets: str, severity: str) ->
     opening = rest.index("{")
     query = "\n".join(prefixes) + f"\n{head} WHERE {{ {targets} {rest[opening + 1 :]}"
     return Constraint(query, _message(shapes, constraint, "does not match its SPARQL constraint"), severity=severity)
+
+
+def _on_values(failing: str, targets: str, message: str, path: URIRef, severity: str) -> Constraint:
+    """A constraint on each value of a path, checked value first: the sub-select failing finds what breaks
+    it over all the data (Oxigraph evaluates a sub-select on its own: one scan of the path), then only
+    those rows are joined with the targets. Shapes of several classes often share such a constraint
+    (a label, a source): _grouped merges them into one query, one scan of the path for them all."""
+    return Constraint(_value_first(failing, [targets]), message, path, severity, failing=failing, targets=targets)
+
+
+def _value_first(failing: str, targets: list[str]) -> str:
+    """The query joining failing's rows with the focus nodes of targets (with several, each its ?case)."""
+    projection = failing[: failing.index("WHERE")].removeprefix("SELECT").replace("DISTINCT", "").strip()
+    if len(targets) == 1:
+        return f"SELECT {projection} WHERE {{ {{ {failing} }} {targets[0]} }}"
+    cases = " UNION ".join(f"{{ {pattern} BIND({case} AS ?case) }}" for case, pattern in enumerate(targets))
+    return f"SELECT {projection} ?case WHERE {{ {{ {failing} }} {{ {cases} }} }}"
+
+
+def _grouped(constraints: list[Constraint]) -> list[Constraint]:
+    """The constraints, those checked value first with the same failing sub-select merged into one query
+    on all their targets: identical in path and test, they find the same results on each focus node,
+    so one query finds the results of all; where message or severity differ, ?case tells them apart."""
+    groups: dict[str, list[Constraint]] = {}
+    for constraint in constraints:
+        if constraint.failing:
+            groups.setdefault(_canonical(constraint.failing), []).append(constraint)
+    merged: list[Constraint] = []
+    for constraint in constraints:
+        if not constraint.failing:
+            merged.append(constraint)
+            continue
+        group = groups.pop(_canonical(constraint.failing), None)
+        if group is None:  # merged already, with the first of its group
+            continue
+        if len(group) == 1:
+            merged.append(constraint)
+            continue
+        cases: dict[tuple, list[str]] = {}  # (message, severity): the targets of the shapes saying it
+        for member in group:
+            patterns = cases.setdefault((member.message, member.severity), [])
+            if all(_canonical(pattern) != _canonical(member.targets) for pattern in patterns):
+                patterns.append(member.targets)
+        targets = ["{ " + " UNION ".join(patterns) + " }" for patterns in cases.values()]
+        failing, path = constraint.failing, constraint.path
+        if len(cases) == 1:
+            merged.append(Constraint(_value_first(failing, targets), constraint.message, path, constraint.severity))
+        else:
+            said = [Constraint("", message, path, severity) for message, severity in cases]
+            merged.append(Constraint(_value_first(failing, targets), "", path, cases=said))
+    return merged
+
+
+def _canonical(query: str) -> str:
+    """query with its fresh variables (_instance_of's) numbered from 0 in order of appearance: two
+    translations of one constraint, made with different fresh names, compare equal."""
+    names: dict[str, str] = {}
+    return re.sub(r"\?kgsub\d+", lambda match: names.setdefault(match.group(0), f"?kgsub{len(names)}"), query)
