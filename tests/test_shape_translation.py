@@ -414,6 +414,10 @@ def test_one_constraint_shared_by_shapes_of_other_targets_finds_what_each_shape_
         (malaysia, TYPE, _t(MADE_UP.Child)),  # an instance of a subclass of kg:Parent
         (_t(MADE_UP.Child), _t(RDFS.subClassOf), _t(MADE_UP.Parent)),
         (malaysia, SOURCE, kazakhstan),
+        # an instance of a subclass of kg:Source is a source: no result
+        (_nth(triples, KG.Membership, 1), SOURCE, f"<{ID}source/planted>"),
+        (f"<{ID}source/planted>", TYPE, _t(MADE_UP.Leaflet)),
+        (_t(MADE_UP.Leaflet), _t(RDFS.subClassOf), _t(KG.Source)),
     ]
     by_pyshacl, by_translation = _both(shapes, planted, mapped)
     found = {(v.message, v.severity) for v in by_translation}
