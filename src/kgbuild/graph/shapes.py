@@ -530,11 +530,12 @@ def _translate_property_shape(shapes: Graph, shape, targets: str, counts: list[C
     test = _value_test(shapes, shape, "?value")
     if test is not None:  # value first: Oxigraph evaluates a sub-select on its own, one scan
         # of the path, then joins only the values that fail with the targets
-        failing = f"SELECT ?this ?value WHERE {{ ?this {p} ?value FILTER (!({test})) }}"
         classes = _classes_asked(shapes, shape)
         if classes:  # an anti-join on the instances: 2-20x faster than an EXISTS per value
             instances = " UNION ".join(f"{{ {_instance_of('?value', cls)} }}" for cls in classes)
             failing = f"SELECT ?this ?value WHERE {{ ?this {p} ?value MINUS {{ {instances} }} }}"
+        else:
+            failing = f"SELECT ?this ?value WHERE {{ ?this {p} ?value FILTER (!({test})) }}"
         found.append(shared(f"SELECT ?this ?value{CASE_SLOT} WHERE {{ {{ {failing} }} {TARGETS_SLOT} }}"))
     if (shapes.value(shape, SH.uniqueLang) or Literal(False)).toPython() is True:
         # value first too, and by grouping: a self-join of the values takes half as long again
