@@ -368,3 +368,69 @@ def test_the_build_fails_on_violations_only_and_reports_warnings(facts_dir, tmp_
         build(facts_dir, tmp_path / "dist2", ontology, None)
     assert all("labels of at most five characters" in problem.message for problem in error.value.problems)
     assert error.value.problems
+
+
+# one constraint on shapes of different targets, messages and severities: the translation checks it in
+# one query for them all (shapes._grouped), which must still find each shape's results, once per result
+GROUPED_SHAPES = (
+    SHAPE_PREFIXES
+    + """
+    kg:CountryLabels a sh:NodeShape ; sh:targetClass kg:Country ;
+      sh:property [ sh:path rdfs:label ; sh:uniqueLang true ; sh:message "one label per language" ] .
+    kg:MemberLabels a sh:NodeShape ; sh:targetClass kg:Member ;
+      sh:property [ sh:path rdfs:label ; sh:uniqueLang true ; sh:message "one label per language" ] ;
+      sh:property [ sh:path rdfs:label ; sh:uniqueLang true ; sh:severity sh:Warning ;
+                    sh:message "one label per language" ] .
+    kg:KazakhstanLabels a sh:NodeShape ; sh:targetNode <https://w3id.org/kgbuild/id/country/kz> ;
+      sh:property [ sh:path rdfs:label ; sh:uniqueLang true ; sh:message "kz: one label per language" ] .
+    kg:MembershipSources a sh:NodeShape ; sh:targetSubjectsOf kg:member ;
+      sh:property [ sh:path prov:wasDerivedFrom ; sh:class kg:Source ; sh:message "derived from a source" ] .
+    kg:ParentSources a sh:NodeShape ; sh:targetClass kg:Parent ;
+      sh:property [ sh:path prov:wasDerivedFrom ; sh:class kg:Source ; sh:message "derived from a source" ] .
+    kg:KazakhstanInFrench a sh:NodeShape ; sh:targetNode <https://w3id.org/kgbuild/id/country/kz> ;
+      sh:property [ sh:path rdfs:label ; sh:qualifiedValueShape [ sh:languageIn ( "fr" ) ] ;
+                    sh:qualifiedMinCount 1 ; sh:message "a label in French" ] .
+    kg:MembershipInFrench a sh:NodeShape ; sh:targetNode <https://w3id.org/kgbuild/id/membership/cica-kz> ;
+      sh:property [ sh:path rdfs:label ; sh:qualifiedValueShape [ sh:languageIn ( "fr" ) ] ;
+                    sh:qualifiedMinCount 1 ; sh:message "a label in French for the membership" ] .
+    kg:KazakhstanInEnglish a sh:NodeShape ; sh:targetNode <https://w3id.org/kgbuild/id/country/kz> ;
+      sh:property [ sh:path rdfs:label ; sh:qualifiedValueShape [ sh:languageIn ( "en" ) ] ;
+                    sh:qualifiedMinCount 3 ; sh:message "three labels in English" ] .
+    kg:MalaysiaInEnglish a sh:NodeShape ; sh:targetNode <https://w3id.org/kgbuild/id/country/my> ;
+      sh:property [ sh:path rdfs:label ; sh:qualifiedValueShape [ sh:languageIn ( "en" ) ] ;
+                    sh:qualifiedMinCount 3 ; sh:message "three labels in English" ] .
+"""
+)
+
+
+def test_one_constraint_shared_by_shapes_of_other_targets_finds_what_each_shape_finds():
+    _, mapped, triples = _curated()
+    shapes = Graph().parse(data=GROUPED_SHAPES, format="turtle")
+    kazakhstan, malaysia = f"<{ID}country/kz>", f"<{ID}country/my>"
+    planted = [
+        *triples,
+        (kazakhstan, LABEL, '"Kazakhstan, again"@en'),  # a Country, a Member and the target node
+        (KZ, SOURCE, kazakhstan),  # a membership: a subject of kg:member
+        (malaysia, TYPE, _t(MADE_UP.Child)),  # an instance of a subclass of kg:Parent
+        (_t(MADE_UP.Child), _t(RDFS.subClassOf), _t(MADE_UP.Parent)),
+        (malaysia, SOURCE, kazakhstan),
+        # an instance of a subclass of kg:Source is a source: no result
+        (_nth(triples, KG.Membership, 1), SOURCE, f"<{ID}source/planted>"),
+        (f"<{ID}source/planted>", TYPE, _t(MADE_UP.Leaflet)),
+        (_t(MADE_UP.Leaflet), _t(RDFS.subClassOf), _t(KG.Source)),
+    ]
+    by_pyshacl, by_translation = _both(shapes, planted, mapped)
+    found = {(v.message, v.severity) for v in by_translation}
+    assert found == {
+        ("country/kz (label): one label per language", "Violation"),
+        ("country/kz (label): one label per language", "Warning"),
+        ("country/kz (label): kz: one label per language", "Violation"),
+        ("membership/cica-kz (wasDerivedFrom): derived from a source", "Violation"),
+        ("country/my (wasDerivedFrom): derived from a source", "Violation"),
+        ("country/kz (label): a label in French", "Violation"),
+        ("membership/cica-kz (label): a label in French for the membership", "Violation"),
+        ("country/kz (label): three labels in English", "Violation"),  # kz has two (one planted above)
+        ("country/my (label): three labels in English", "Violation"),
+    }
+    assert len(translate_shapes(shapes).constraints) == 4, "one query per shared constraint"
+    assert by_translation == by_pyshacl
